@@ -1,0 +1,16 @@
+package dev.taskmanager;
+
+/** Renders exceptions the way {@code error} shows them: {@code "java.io.IOException (disk full)"}. */
+final class Errors {
+    private Errors() {
+    }
+
+    static String render(Throwable error) {
+        if (error == null) {
+            return "failed";
+        }
+        String message = error.getMessage();
+        String type = error.getClass().getName();
+        return message == null || message.isEmpty() ? type : type + " (" + message + ")";
+    }
+}
