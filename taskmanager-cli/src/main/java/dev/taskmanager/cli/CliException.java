@@ -1,0 +1,33 @@
+package dev.taskmanager.cli;
+
+/**
+ * An expected failure of one invocation: its message is what goes to stderr (without a trailing
+ * newline) and its exit code is what {@link TasksCli#run} returns.
+ *
+ * <p>It carries no stack trace: expected failures (bad arguments, an error answer, a server that
+ * is down) are reported as one message, never as a trace.
+ */
+class CliException extends RuntimeException {
+
+    /** Missing id or module (§14.2). */
+    static final int MISSING_PARAMETER = 1;
+    /** Unknown option, repeated option, bad option value, too many positionals (§14.2). */
+    static final int BAD_ARGUMENTS = 2;
+    /** A request failed: non-2xx answer, no connection, unreadable body (§14.2). */
+    static final int REQUEST_FAILED = 4;
+    /** Unknown command or subcommand (§14.2). */
+    static final int UNKNOWN_OPERATION = 100;
+
+    private static final long serialVersionUID = 1L;
+
+    private final int exitCode;
+
+    CliException(int exitCode, String message) {
+        super(message, null, false, false);
+        this.exitCode = exitCode;
+    }
+
+    int exitCode() {
+        return exitCode;
+    }
+}

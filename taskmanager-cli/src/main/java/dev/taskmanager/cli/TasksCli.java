@@ -1,0 +1,68 @@
+package dev.taskmanager.cli;
+
+import java.io.PrintStream;
+
+/**
+ * The {@code taskmanager tasks ...} command line: watches and controls the tasks of a task
+ * manager over its ScyllaDB-compatible REST API, with the subcommands, output and exit codes of
+ * {@code nodetool tasks} (SPEC §14), so that operators and scripts can use either tool.
+ *
+ * <p>Everything happens in {@link #run}, which tests and the {@code taskmanager} launcher call
+ * directly; {@link #main} only connects it to the process. Exit codes: 0 success; 1 missing id or
+ * module; 2 bad option; 4 failed request; 100 unknown command or subcommand; and for
+ * {@code wait --quiet}: 123 task failed, 124 timed out, 125 other failure.
+ */
+public final class TasksCli {
+
+    private TasksCli() {
+    }
+
+    /**
+     * Runs one command and returns its exit code, without ever calling {@link System#exit}.
+     * Expected failures (bad arguments, error answers, an unreachable server) are reported as a
+     * message on {@code err}, never as a stack trace.
+     *
+     * <p>Blocks the calling thread for as long as the command takes: {@code wait} without
+     * {@code --timeout} waits as long as the task runs, {@code list --iterations} sleeps between
+     * listings. Safe to call from several threads at once (nothing is shared between calls).
+     *
+     * @param out  where results go
+     * @param err  where errors go
+     * @param args the command line after the program name, starting with {@code tasks}, e.g.
+     *             {@code tasks list repair -p 10001}; a first word other than {@code tasks} is an
+     *             unknown operation (exit 100)
+     * @return the process exit code
+     */
+    public static int run(PrintStream out, PrintStream err, String... args) {
+        return run(out, err, Sleeper.SYSTEM, args);
+    }
+
+    /** {@link #run(PrintStream, PrintStream, String...)} with the pauses of {@code list} injected. */
+    static int run(PrintStream out, PrintStream err, Sleeper sleeper, String... args) {
+        try {
+            Invocation invocation = ArgumentParser.parse(args == null ? new String[0] : args);
+            if (invocation.help()) {
+                out.print(Usage.text(invocation.subcommand()));
+                return 0;
+            }
+            RestClient client = new RestClient(invocation.host(), invocation.port());
+            return new Commands(client, out, sleeper).run(invocation);
+        } catch (CliException e) {
+            err.print(e.getMessage() + "\n");
+            return e.exitCode();
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /**
+     * Runs {@code args} against the process's stdout and stderr and exits with the command's
+     * exit code.
+     *
+     * @param args the command line, starting with {@code tasks}
+     */
+    public static void main(String[] args) {
+        System.exit(run(System.out, System.err, args));
+    }
+}
