@@ -1,0 +1,87 @@
+package dev.taskmanager.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Runs {@link TasksCli} in-process and captures what it printed and returned. */
+final class Cli {
+
+    /** What one invocation produced. */
+    record Result(int exitCode, String out, String err) {
+    }
+
+    /** Records requested pauses instead of sleeping. */
+    static final class RecordingSleeper implements Sleeper {
+        final List<Duration> pauses = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void sleep(Duration duration) {
+            pauses.add(duration);
+        }
+    }
+
+    private static final Sleeper NO_SLEEP = d -> {
+        throw new AssertionError("unexpected sleep of " + d);
+    };
+
+    private Cli() {
+    }
+
+    static Result run(String... args) {
+        return run(NO_SLEEP, args);
+    }
+
+    static Result run(Sleeper sleeper, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+                PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            code = TasksCli.run(o, e, sleeper, args);
+        }
+        return new Result(code, out.toString(StandardCharsets.UTF_8),
+                err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Runs {@code args} followed by {@code -h 127.0.0.1 -p <port>} of {@code server}. */
+    static Result against(FakeServer server, String... args) {
+        return run(concat(args, server.address()));
+    }
+
+    static Result against(FakeServer server, Sleeper sleeper, String... args) {
+        return run(sleeper, concat(args, server.address()));
+    }
+
+    static String[] concat(String[] first, String[] second) {
+        return Stream.concat(Stream.of(first), Stream.of(second)).toArray(String[]::new);
+    }
+
+    /** Lines joined with {@code \n}, each terminated. */
+    static String lines(String... lines) {
+        StringBuilder sb = new StringBuilder();
+        for (String line : lines) {
+            sb.append(line).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** A table row: each cell padded to the width given after it, joined by one space. */
+    static String row(Object... cellsAndWidths) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < cellsAndWidths.length; i += 2) {
+            String cell = (String) cellsAndWidths[i];
+            int width = (Integer) cellsAndWidths[i + 1];
+            if (i > 0) {
+                sb.append(' ');
+            }
+            sb.append(cell).append(" ".repeat(width - cell.length()));
+        }
+        return sb.toString();
+    }
+}
