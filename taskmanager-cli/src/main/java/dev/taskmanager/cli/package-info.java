@@ -9,7 +9,8 @@
  *   <li>{@code ArgumentParser} turns the command line into an {@code Invocation}, with the exact
  *       error messages and exit codes of §14.2 ({@code Option} and {@code Subcommand} describe the
  *       grammar, {@code Usage} renders {@code --help});</li>
- *   <li>{@code RestClient} sends one request per call over the JDK HTTP client and turns every
+ *   <li>{@code RestClient} sends one request per call over the JDK's {@code HttpURLConnection}
+ *       (chosen for start-up time, see its Javadoc) and turns every
  *       failure into a {@code CliException} carrying its exit code;</li>
  *   <li>{@code Json} and {@code JsonParser} read responses while keeping what the server sent
  *       (member order, number text), because the CLI prints what it got, not what it expected;</li>
