@@ -1,0 +1,173 @@
+package dev.taskmanager.server;
+
+import dev.taskmanager.TaskManager;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.RejectedExecutionException;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The API's one Jetty handler: routes the request, runs the route's action and maps whatever it
+ * throws to the error body of SPEC §12.5. This is the single exception mapper: {@link ApiException}
+ * keeps its status, anything else is a bug, logged and answered 500 with its type and message.
+ *
+ * <p><b>Threading.</b> It declares itself non-blocking, so Jetty may call it on the thread that
+ * parsed the request. Most actions are non-blocking (a registry lookup and a small in-memory
+ * render, written asynchronously) and run right there; actions that may block (a streamed list,
+ * a module stop, extensions) are marked blocking and handed to Jetty's thread pool.
+ * {@code wait_task} holds no thread at all ({@link Waiters}).
+ *
+ * <p><b>Limits.</b> Requests carry no body: one that declares more than {@value #MAX_BODY_BYTES}
+ * bytes is answered 413 without reading it. URI and header limits are the connector's
+ * ({@link TaskManagerServer}).
+ */
+final class ApiHandler extends Handler.Abstract.NonBlocking {
+    private static final System.Logger LOG = System.getLogger(ApiHandler.class.getName());
+    static final int MAX_BODY_BYTES = 64 * 1024;
+    static final String OPENAPI_PATH = "/openapi.json";
+
+    private final ApiContext context;
+    private final Router router = new Router();
+    private final Waiters waiters;
+    private final TestApi testApi;
+    private final byte[] openApi;
+
+    ApiHandler(TaskManager taskManager, ApiOptions options) {
+        this.context = new ApiContext(taskManager, options.nodeAddress());
+        this.waiters = new Waiters(options.nodeAddress());
+        new CompatRoutes(context, waiters).addTo(router);
+        this.testApi = options.testApiEnabled() ? new TestApi(context) : null;
+        if (testApi != null) {
+            testApi.addTo(router);
+        }
+        this.openApi = loadOpenApi();
+        router.add("GET", OPENAPI_PATH, false, ex -> ex.send(200, openApi));
+        for (ApiOptions.ExtensionRoute route : options.routes()) {
+            router.add(route.method(), route.path(), true, extension(route.handler()));
+        }
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = Request.getPathInContext(request);
+        Router.Match match = router.find(request.getMethod(), path);
+        if (match == null) {
+            if (!router.claims(path)) {
+                return false;
+            }
+            answerError(response, callback, ApiException.notFound());
+            return true;
+        }
+        long declaredBody = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+        if (declaredBody > MAX_BODY_BYTES) {
+            answerError(response, callback, new ApiException(413, "request body too large: " + declaredBody
+                    + " bytes, the limit is " + MAX_BODY_BYTES + "; parameters go in the query string"));
+            return true;
+        }
+        String trimmed = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        Exchange ex = new Exchange(request, response, callback, trimmed, match.pathParams(), context);
+        if (match.route().blocking()) {
+            try {
+                request.getComponents().getExecutor().execute(() -> run(match.route(), ex));
+            } catch (RejectedExecutionException e) {
+                answerError(response, callback, new ApiException(503, "the server is overloaded or stopping"));
+            }
+        } else {
+            run(match.route(), ex);
+        }
+        return true;
+    }
+
+    private void run(Router.Route route, Exchange ex) {
+        try {
+            route.action().handle(ex);
+        } catch (ApiException e) {
+            answer(ex, e);
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.ERROR, "Unexpected failure answering " + ex.method() + " "
+                    + ex.request.getHttpURI().getPathQuery(), t);
+            answer(ex, new ApiException(500, t.getClass().getName() + ": " + t.getMessage()));
+            if (t instanceof VirtualMachineError) {
+                throw (VirtualMachineError) t;
+            }
+        }
+    }
+
+    private static void answer(Exchange ex, ApiException error) {
+        if (ex.response.isCommitted()) {
+            // Part of a streamed body is out: too late for an error body; cut the connection instead.
+            ex.callback.failed(error);
+        } else {
+            answerError(ex.response, ex.callback, error);
+        }
+    }
+
+    private static void answerError(Response response, Callback callback, ApiException error) {
+        response.setStatus(error.status());
+        response.getHeaders().put(Exchange.JSON);
+        response.write(true, ByteBuffer.wrap(Json.error(error.status(), error.getMessage())), callback);
+    }
+
+    private Router.Action extension(ExtensionHandler handler) {
+        return ex -> {
+            Object result;
+            try {
+                result = handler.handle(ex);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest(e.getMessage() != null ? e.getMessage() : e.toString());
+            }
+            if (result == null) {
+                ex.sendEmpty();
+            } else {
+                ex.sendJson(g -> Json.writeValue(g, result, context.nodeAddress()));
+            }
+        };
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        if (testApi != null) {
+            testApi.start();
+        }
+        super.doStart();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        waiters.close();
+        if (testApi != null) {
+            testApi.stop();
+        }
+        super.doStop();
+    }
+
+    /** Answers pending waits with 503 and refuses new ones; the first step of a graceful stop. */
+    void closeWaiters() {
+        waiters.close();
+    }
+
+    Waiters waiters() {
+        return waiters;
+    }
+
+    Router router() {
+        return router;
+    }
+
+    private static byte[] loadOpenApi() {
+        try (InputStream in = ApiHandler.class.getResourceAsStream("openapi.json")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.json is missing from the server's resources");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package dev.taskmanager.server;
+
+import dev.taskmanager.Task;
+import dev.taskmanager.TaskFilter;
+import dev.taskmanager.TaskManager;
+import dev.taskmanager.TaskModule;
+import dev.taskmanager.TaskStats;
+import dev.taskmanager.TaskStatus;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * The ScyllaDB-compatible endpoints of SPEC §12.1. Each action parses its parameters into typed
+ * values, calls the core once and renders the answer; errors are thrown as {@link ApiException}.
+ */
+final class CompatRoutes {
+    static final String PREFIX = "/task_manager";
+
+    private final ApiContext context;
+    private final Waiters waiters;
+
+    CompatRoutes(ApiContext context, Waiters waiters) {
+        this.context = context;
+        this.waiters = waiters;
+    }
+
+    void addTo(Router router) {
+        router.add("GET", PREFIX + "/list_modules", false, this::listModules);
+        router.add("GET", PREFIX + "/list_module_tasks/{module}", true, this::listModuleTasks);
+        router.add("GET", PREFIX + "/task_status/{task_id}", false, this::taskStatus);
+        router.add("POST", PREFIX + "/abort_task/{task_id}", false, this::abortTask);
+        router.add("GET", PREFIX + "/wait_task/{task_id}", false, this::waitTask);
+        router.add("GET", PREFIX + "/task_status_recursive/{task_id}", false, this::taskStatusRecursive);
+        router.add("GET", PREFIX + "/ttl", false, ex -> ex.sendJson(g -> g.writeNumber(seconds(tm().taskTtl()))));
+        router.add("POST", PREFIX + "/ttl", false, ex -> setTtl(ex, "ttl", false));
+        router.add("GET", PREFIX + "/user_ttl", false,
+                ex -> ex.sendJson(g -> g.writeNumber(seconds(tm().userTaskTtl()))));
+        router.add("POST", PREFIX + "/user_ttl", false, ex -> setTtl(ex, "user_ttl", true));
+        router.add("POST", PREFIX + "/drain/{module}", false, this::drain);
+    }
+
+    private TaskManager tm() {
+        return context.taskManager();
+    }
+
+    private void listModules(Exchange ex) {
+        List<String> names = tm().moduleNames();
+        ex.sendJson(g -> {
+            g.writeStartArray();
+            for (String name : names) {
+                g.writeString(name);
+            }
+            g.writeEndArray();
+        });
+    }
+
+    /** Streams the listing: each task is rendered as the core's lazy stream reaches it. */
+    private void listModuleTasks(Exchange ex) throws Exception {
+        TaskModule module = module(ex.pathParam("module"));
+        Params params = ex.params();
+        TaskFilter filter = TaskFilter.DEFAULT
+                .withInternal(params.bool("internal").orElse(false))
+                .withKeyspace(params.get("keyspace").orElse(""))
+                .withTable(params.get("table").orElse(""));
+        try (Stream<TaskStats> tasks = module.tasks(filter)) {
+            Iterator<TaskStats> it = tasks.iterator();
+            ex.streamJson(g -> {
+                g.writeStartArray();
+                while (it.hasNext()) {
+                    Json.writeStats(g, it.next());
+                }
+                g.writeEndArray();
+            });
+        }
+    }
+
+    private void taskStatus(Exchange ex) {
+        UUID id = ex.taskIdParam();
+        TaskStatus status = tm().status(id).orElseThrow(() -> ApiException.taskNotFound(id));
+        ex.sendJson(g -> Json.writeStatus(g, status, context.nodeAddress()));
+    }
+
+    private void taskStatusRecursive(Exchange ex) {
+        UUID id = ex.taskIdParam();
+        List<TaskStatus> statuses = tm().statusRecursive(id).orElseThrow(() -> ApiException.taskNotFound(id));
+        ex.sendJson(g -> {
+            g.writeStartArray();
+            for (TaskStatus status : statuses) {
+                Json.writeStatus(g, status, context.nodeAddress());
+            }
+            g.writeEndArray();
+        });
+    }
+
+    private void abortTask(Exchange ex) {
+        UUID id = ex.taskIdParam();
+        Task task = tm().find(id).orElseThrow(() -> ApiException.taskNotFound(id));
+        if (!task.isAbortable()) {
+            throw new ApiException(403, "task with id " + id + " cannot be aborted");
+        }
+        task.abort();
+        ex.sendEmpty();
+    }
+
+    private void waitTask(Exchange ex) {
+        UUID id = ex.taskIdParam();
+        OptionalLong timeout = ex.params().wholeNumber("timeout", 0, Params.MAX_SECONDS);
+        Task task = tm().find(id).orElseThrow(() -> ApiException.taskNotFound(id));
+        waiters.await(ex, task, timeout);
+    }
+
+    private void setTtl(Exchange ex, String name, boolean user) {
+        long seconds = Params.parseWholeNumber(name, ex.params().require(name), 0, Params.MAX_SECONDS);
+        Duration ttl = Duration.ofSeconds(seconds);
+        Duration previous = user ? tm().setUserTaskTtl(ttl) : tm().setTaskTtl(ttl);
+        ex.sendJson(g -> g.writeNumber(seconds(previous)));
+    }
+
+    private void drain(Exchange ex) {
+        module(ex.pathParam("module")).drain();
+        ex.sendEmpty();
+    }
+
+    private TaskModule module(String name) {
+        return tm().findModule(name).orElseThrow(() -> ApiException.moduleNotFound(name));
+    }
+
+    /** TTLs are whole seconds on the wire; a sub-second TTL set through the library rounds down. */
+    private static long seconds(Duration duration) {
+        return duration.getSeconds();
+    }
+}

@@ -1,0 +1,220 @@
+package dev.taskmanager.server;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import dev.taskmanager.TaskStats;
+import dev.taskmanager.TaskStatus;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Renders the compat API's JSON (SPEC §12.2–12.5) with Jackson's streaming generator: the exact keys
+ * in the exact order, times as {@code YYYY-MM-DDTHH:MM:SSZ} in UTC whole seconds (an unset time as
+ * the epoch), {@code parent_id} {@code "none"} for a root, and numbers in shortest form ({@code 4},
+ * not {@code 4.0}). Stateless and thread-safe.
+ */
+final class Json {
+    /** Shared: a {@link JsonFactory} is thread-safe and recycles its buffers. */
+    static final JsonFactory FACTORY = JsonFactory.builder()
+            .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+            .build();
+
+    static final String UNSET_TIME = "1970-01-01T00:00:00Z";
+
+    /** Whole doubles below this magnitude print as integers; 2^53, past which doubles skip integers. */
+    private static final double EXACT_INTEGER_LIMIT = 9_007_199_254_740_992d;
+
+    private Json() {
+    }
+
+    /** Something that writes one JSON value. */
+    @FunctionalInterface
+    interface Writer {
+        void write(JsonGenerator generator) throws IOException;
+    }
+
+    /** Renders one value into a byte array; for the small bodies every endpoint but the lists sends. */
+    static byte[] render(Writer writer) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator generator = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+            writer.write(generator);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot render JSON to memory", e);
+        }
+        return out.toByteArray();
+    }
+
+    /** A generator writing UTF-8 to {@code out}; closing it flushes but does not close {@code out}. */
+    static JsonGenerator generator(OutputStream out) throws IOException {
+        return FACTORY.createGenerator(out, JsonEncoding.UTF8);
+    }
+
+    /** The error body of SPEC §12.5: {@code {"message": ..., "code": ...}}. */
+    static byte[] error(int status, String message) {
+        return render(g -> {
+            g.writeStartObject();
+            g.writeStringField("message", message);
+            g.writeNumberField("code", status);
+            g.writeEndObject();
+        });
+    }
+
+    /** A {@code task_status} object (SPEC §12.3); children are reported on {@code node}. */
+    static void writeStatus(JsonGenerator g, TaskStatus s, String node) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", s.id().toString());
+        g.writeStringField("type", s.type());
+        g.writeStringField("kind", s.kind().wireName());
+        g.writeStringField("scope", s.scope());
+        g.writeStringField("state", s.state().wireName());
+        g.writeBooleanField("is_abortable", s.abortable());
+        g.writeStringField("start_time", time(s.startTime()));
+        g.writeStringField("end_time", time(s.endTime()));
+        g.writeStringField("error", s.error());
+        g.writeStringField("parent_id", s.parentId() == null ? "none" : s.parentId().toString());
+        g.writeNumberField("sequence_number", s.sequenceNumber());
+        g.writeNumberField("shard", s.shard());
+        g.writeStringField("keyspace", s.keyspace());
+        g.writeStringField("table", s.table());
+        g.writeStringField("entity", s.entity());
+        g.writeStringField("progress_units", s.progressUnits());
+        g.writeFieldName("progress_total");
+        writeNumber(g, s.progress().total());
+        g.writeFieldName("progress_completed");
+        writeNumber(g, s.progress().completed());
+        g.writeArrayFieldStart("children_ids");
+        for (UUID child : s.children()) {
+            g.writeStartObject();
+            g.writeStringField("task_id", child.toString());
+            g.writeStringField("node", node);
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    /** A {@code task_stats} object (SPEC §12.2), as {@code list_module_tasks} lists them. */
+    static void writeStats(JsonGenerator g, TaskStats s) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("task_id", s.id().toString());
+        g.writeStringField("state", s.state().wireName());
+        g.writeStringField("type", s.type());
+        g.writeStringField("kind", s.kind().wireName());
+        g.writeStringField("scope", s.scope());
+        g.writeStringField("keyspace", s.keyspace());
+        g.writeStringField("table", s.table());
+        g.writeStringField("entity", s.entity());
+        g.writeNumberField("sequence_number", s.sequenceNumber());
+        g.writeNumberField("shard", s.shard());
+        g.writeStringField("start_time", time(s.startTime()));
+        g.writeStringField("end_time", time(s.endTime()));
+        g.writeEndObject();
+    }
+
+    /**
+     * Writes a double in shortest form: whole values as integers ({@code 4}), others as Java prints
+     * them ({@code 2.5}). Progress is never NaN or infinite (the core rejects it), but a non-finite
+     * value would still print as {@code 0} rather than as invalid JSON.
+     */
+    static void writeNumber(JsonGenerator g, double value) throws IOException {
+        if (!Double.isFinite(value)) {
+            g.writeNumber(0);
+        } else if (value == Math.rint(value) && Math.abs(value) < EXACT_INTEGER_LIMIT) {
+            g.writeNumber((long) value);
+        } else {
+            g.writeNumber(value);
+        }
+    }
+
+    /**
+     * Formats an instant as {@code YYYY-MM-DDTHH:MM:SSZ} in UTC, truncated to whole seconds; {@code null}
+     * (unset) as {@value #UNSET_TIME}. Hand-rolled because it runs twice per listed task.
+     */
+    static String time(Instant instant) {
+        if (instant == null) {
+            return UNSET_TIME;
+        }
+        LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0, ZoneOffset.UTC);
+        int year = t.getYear();
+        if (year < 0 || year > 9999) {
+            return t.toString() + "Z"; // ISO-8601 with a sign or more digits; never seen in practice
+        }
+        char[] c = new char[20];
+        put4(c, 0, year);
+        c[4] = '-';
+        put2(c, 5, t.getMonthValue());
+        c[7] = '-';
+        put2(c, 8, t.getDayOfMonth());
+        c[10] = 'T';
+        put2(c, 11, t.getHour());
+        c[13] = ':';
+        put2(c, 14, t.getMinute());
+        c[16] = ':';
+        put2(c, 17, t.getSecond());
+        c[19] = 'Z';
+        return new String(c);
+    }
+
+    private static void put2(char[] c, int at, int value) {
+        c[at] = (char) ('0' + value / 10);
+        c[at + 1] = (char) ('0' + value % 10);
+    }
+
+    private static void put4(char[] c, int at, int value) {
+        put2(c, at, value / 100);
+        put2(c, at + 2, value % 100);
+    }
+
+    /**
+     * Writes a value an extension handler returned: strings, numbers, booleans, UUIDs (as strings),
+     * task snapshots, maps with string keys, and iterables of those.
+     *
+     * @throws IllegalStateException for any other type: a bug in the extension, answered with 500
+     */
+    static void writeValue(JsonGenerator g, Object value, String node) throws IOException {
+        if (value == null) {
+            g.writeNull();
+        } else if (value instanceof CharSequence || value instanceof UUID || value instanceof Enum) {
+            g.writeString(value.toString());
+        } else if (value instanceof Boolean) {
+            g.writeBoolean((Boolean) value);
+        } else if (value instanceof Double || value instanceof Float) {
+            writeNumber(g, ((Number) value).doubleValue());
+        } else if (value instanceof Number) {
+            g.writeNumber(value.toString());
+        } else if (value instanceof TaskStatus) {
+            writeStatus(g, (TaskStatus) value, node);
+        } else if (value instanceof TaskStats) {
+            writeStats(g, (TaskStats) value);
+        } else if (value instanceof Map) {
+            g.writeStartObject();
+            for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
+                g.writeFieldName(String.valueOf(entry.getKey()));
+                writeValue(g, entry.getValue(), node);
+            }
+            g.writeEndObject();
+        } else if (value instanceof Iterable) {
+            g.writeStartArray();
+            for (Object element : (Iterable<?>) value) {
+                writeValue(g, element, node);
+            }
+            g.writeEndArray();
+        } else if (value instanceof Object[]) {
+            writeValue(g, Arrays.asList((Object[]) value), node);
+        } else {
+            throw new IllegalStateException("an extension returned a " + value.getClass().getName()
+                    + ", which has no JSON rendering; return a String, Number, Boolean, UUID, "
+                    + "TaskStatus, TaskStats, Map, Iterable or null");
+        }
+    }
+}

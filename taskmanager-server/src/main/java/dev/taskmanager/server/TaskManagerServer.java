@@ -1,0 +1,281 @@
+package dev.taskmanager.server;
+
+import dev.taskmanager.TaskManager;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * A standalone HTTP server exposing a {@link TaskManager} through the ScyllaDB-compatible REST API
+ * (SPEC §12), and optionally the test API (SPEC §13): Jetty 12 with one HTTP/1.1 connector and the
+ * {@linkplain TaskManagerApi API handler}.
+ *
+ * <pre>{@code
+ * try (TaskManagerServer server = TaskManagerServer.builder(tm).port(0).build().start()) {
+ *     URI api = server.uri();   // http://127.0.0.1:<port>
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p><b>Ownership.</b> The server borrows the task manager unless the builder says
+ * {@link Builder#ownsTaskManager(boolean) ownsTaskManager(true)}; only then does {@link #close()}
+ * close it (stopping every module, with the manager's stop bound). {@code serve} owns its manager;
+ * a service that shares its manager with other code does not.
+ *
+ * <p><b>Limits.</b> The request line and headers together may take {@value #MAX_REQUEST_HEADER_BYTES}
+ * bytes: past that Jetty answers 414 (URI too long) or 431 (headers too large). A declared body over
+ * 64 KiB is answered 413 (requests carry no body). Every such answer has the JSON error body. Idle
+ * connections close after the {@linkplain Builder#idleTimeout idle timeout}, except while a
+ * {@code wait_task} is pending on them.
+ *
+ * <p>Thread-safe. Start once; close is idempotent.
+ */
+public final class TaskManagerServer implements AutoCloseable {
+    /** The default bind address: loopback only, so nothing is exposed by accident. */
+    public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
+    /** The default port, ScyllaDB's REST API port, where {@code nodetool} looks. */
+    public static final int DEFAULT_PORT = 10000;
+    /** The limit on request line plus headers. */
+    public static final int MAX_REQUEST_HEADER_BYTES = 8 * 1024;
+
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
+
+    private final TaskManager taskManager;
+    private final boolean ownsTaskManager;
+    private final String bindAddress;
+    private final Server server;
+    private final ServerConnector connector;
+    private final ApiHandler api;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private TaskManagerServer(Builder builder) {
+        this.taskManager = builder.taskManager;
+        this.ownsTaskManager = builder.ownsTaskManager;
+        this.bindAddress = builder.bindAddress;
+        ApiOptions.Builder options = builder.options;
+        options.nodeAddress(builder.nodeAddress != null ? builder.nodeAddress : builder.bindAddress);
+        this.api = new ApiHandler(taskManager, options.build());
+
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("taskmanager-http");
+        threads.setDaemon(true);
+        this.server = new Server(threads);
+        this.connector = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration()));
+        connector.setHost(bindAddress);
+        connector.setPort(builder.port);
+        connector.setIdleTimeout(builder.idleTimeout.toMillis());
+        server.addConnector(connector);
+        server.setHandler(new GracefulHandler(api));
+        server.setErrorHandler(new JsonErrorHandler());
+        server.setStopTimeout(DRAIN_TIMEOUT.toMillis());
+    }
+
+    /**
+     * The HTTP settings of the API's connector. Public only so that a benchmark can build its
+     * fixed-body floor on exactly the same stack; not meant for other uses.
+     */
+    public static HttpConfiguration httpConfiguration() {
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES);
+        return http;
+    }
+
+    /** A builder for a server exposing {@code taskManager}, which it borrows unless told otherwise. */
+    public static Builder builder(TaskManager taskManager) {
+        return new Builder(Objects.requireNonNull(taskManager, "taskManager"));
+    }
+
+    /**
+     * Binds the port and starts serving.
+     *
+     * @return this server, for chaining
+     * @throws IOException           if the address cannot be bound (in use, not local, unresolvable);
+     *                               the server is then closed
+     * @throws IllegalStateException if already started or closed
+     */
+    public TaskManagerServer start() throws IOException {
+        if (closed.get() || !started.compareAndSet(false, true)) {
+            throw new IllegalStateException("the server was already started" + (closed.get() ? " and closed" : ""));
+        }
+        try {
+            server.start();
+        } catch (Exception e) {
+            stopQuietly();
+            closed.set(true);
+            String where = bindAddress + ":" + connector.getPort();
+            Throwable cause = e.getCause() != null && e instanceof IOException ? e.getCause() : e;
+            throw new IOException("cannot listen on " + where + ": " + cause.getMessage(), e);
+        }
+        return this;
+    }
+
+    /** The port the server listens on: the bound one when built with port 0; -1 before start. */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    /** The address the server binds to. */
+    public String bindAddress() {
+        return bindAddress;
+    }
+
+    /** Where clients reach the API, e.g. {@code http://127.0.0.1:10000}. */
+    public URI uri() {
+        String host = bindAddress.contains(":") && !bindAddress.startsWith("[") ? "[" + bindAddress + "]" : bindAddress;
+        return URI.create("http://" + host + ":" + port());
+    }
+
+    /** The task manager the server exposes. */
+    public TaskManager taskManager() {
+        return taskManager;
+    }
+
+    /** How many {@code wait_task} requests are pending; for monitoring and benchmarks. */
+    public int pendingWaits() {
+        return api.waiters().pendingCount();
+    }
+
+    ApiHandler api() {
+        return api;
+    }
+
+    /**
+     * Stops gracefully: stops accepting connections; if the server owns the task manager, closes it
+     * (modules stop with the manager's bound, so pending waits on their tasks receive the final
+     * status); answers the waits still pending with 503; lets requests in flight finish for up to
+     * 5 seconds; then closes the connections and threads. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (started.get()) {
+            connector.close();
+        }
+        try {
+            if (ownsTaskManager) {
+                taskManager.close();
+            }
+        } finally {
+            api.closeWaiters();
+            stopQuietly();
+        }
+    }
+
+    private void stopQuietly() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            System.getLogger(TaskManagerServer.class.getName())
+                    .log(System.Logger.Level.WARNING, "Error while stopping the HTTP server", e);
+        }
+    }
+
+    /** Configures a {@link TaskManagerServer}. Not thread-safe. */
+    public static final class Builder {
+        private final TaskManager taskManager;
+        private final ApiOptions.Builder options = ApiOptions.builder();
+        private boolean ownsTaskManager;
+        private String bindAddress = DEFAULT_BIND_ADDRESS;
+        private int port = DEFAULT_PORT;
+        private String nodeAddress;
+        private Duration idleTimeout = Duration.ofSeconds(30);
+
+        private Builder(TaskManager taskManager) {
+            this.taskManager = taskManager;
+        }
+
+        /** Whether {@link #close()} closes the task manager too (default false: it is borrowed). */
+        public Builder ownsTaskManager(boolean owns) {
+            this.ownsTaskManager = owns;
+            return this;
+        }
+
+        /**
+         * The address to listen on (default {@value #DEFAULT_BIND_ADDRESS}); {@code 0.0.0.0} for every
+         * interface.
+         *
+         * @throws IllegalArgumentException if blank
+         */
+        public Builder bindAddress(String address) {
+            if (Objects.requireNonNull(address, "address").isBlank()) {
+                throw new IllegalArgumentException("bind address must not be blank");
+            }
+            this.bindAddress = address;
+            return this;
+        }
+
+        /**
+         * The port to listen on (default {@value #DEFAULT_PORT}); 0 picks a free one, see {@link #port()}.
+         *
+         * @throws IllegalArgumentException if not from 0 to 65535
+         */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be from 0 to 65535, got " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** Serves the test API of SPEC §13 (default false: it lets any client create and finish tasks). */
+        public Builder enableTestApi(boolean enabled) {
+            options.enableTestApi(enabled);
+            return this;
+        }
+
+        /**
+         * The address reported as {@code node} in {@code children_ids} (default: the bind address). Set
+         * it when binding {@code 0.0.0.0}, to the address clients use.
+         */
+        public Builder nodeAddress(String address) {
+            if (Objects.requireNonNull(address, "address").isBlank()) {
+                throw new IllegalArgumentException("node address must not be blank");
+            }
+            this.nodeAddress = address;
+            return this;
+        }
+
+        /**
+         * How long a connection may sit idle before it is closed (default 30 seconds). A pending
+         * {@code wait_task} keeps its connection open past this, but its client is checked for at each
+         * idle period, so a vanished waiter is dropped within one.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder idleTimeout(Duration timeout) {
+            if (Objects.requireNonNull(timeout, "timeout").isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("idle timeout must be positive, got " + timeout);
+            }
+            this.idleTimeout = timeout;
+            return this;
+        }
+
+        /** Adds an extension endpoint; see {@link ApiOptions.Builder#route}. */
+        public Builder route(String method, String path, ExtensionHandler handler) {
+            options.route(method, path, handler);
+            return this;
+        }
+
+        /**
+         * The server, not started yet.
+         *
+         * @throws IllegalArgumentException if an extension route is malformed or clashes with another
+         */
+        public TaskManagerServer build() {
+            return new TaskManagerServer(this);
+        }
+    }
+}
