@@ -152,6 +152,13 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         waiters.close();
     }
 
+    /** Ends every running test task (failed, aborted) so that stopping the manager need not wait for them. */
+    void finishTestTasks() {
+        if (testApi != null) {
+            testApi.finishAll();
+        }
+    }
+
     Waiters waiters() {
         return waiters;
     }

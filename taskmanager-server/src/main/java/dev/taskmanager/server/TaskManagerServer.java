@@ -47,6 +47,7 @@ public final class TaskManagerServer implements AutoCloseable {
     public static final int MAX_REQUEST_HEADER_BYTES = 8 * 1024;
 
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration SHUTDOWN_IDLE_TIMEOUT = Duration.ofMillis(50);
 
     private final TaskManager taskManager;
     private final boolean ownsTaskManager;
@@ -74,7 +75,10 @@ public final class TaskManagerServer implements AutoCloseable {
         connector.setPort(builder.port);
         connector.setIdleTimeout(builder.idleTimeout.toMillis());
         server.addConnector(connector);
-        server.setHandler(new GracefulHandler(api));
+        GracefulHandler graceful = new GracefulHandler(api);
+        // On stop, idle keep-alive connections are closed after this long (Jetty's default is a second).
+        graceful.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT.toMillis());
+        server.setHandler(graceful);
         server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(DRAIN_TIMEOUT.toMillis());
     }
@@ -166,6 +170,8 @@ public final class TaskManagerServer implements AutoCloseable {
         }
         try {
             if (ownsTaskManager) {
+                // Test tasks never finish on their own: without this the stop would wait its bound.
+                api.finishTestTasks();
                 taskManager.close();
             }
         } finally {

@@ -91,6 +91,10 @@ final class TestApi {
      * Test tasks never finish on their own, so a module stop would wait its whole bound for them:
      * abort and complete them first (they end failed with the abort error, as the stop would make them).
      */
+    void finishAll() {
+        finishTasksOfStoppingModule();
+    }
+
     private void finishTasksOfStoppingModule() {
         for (TrackedTask task : tasks.values()) {
             task.abort("module " + MODULE + " is stopping");
