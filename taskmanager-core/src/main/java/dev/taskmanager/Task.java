@@ -40,8 +40,9 @@ public interface Task {
 
     /**
      * Completes with the final status when the task completes, done or failed; never completes
-     * exceptionally. No thread is held per waiter. Cancelling the returned future does not affect
-     * the task.
+     * exceptionally. No thread is held per waiter. Each call returns a new dependent future, so
+     * cancelling or completing it affects neither the task nor other waiters; callbacks attached to
+     * different futures run in no guaranteed order.
      */
     CompletableFuture<TaskStatus> done();
 

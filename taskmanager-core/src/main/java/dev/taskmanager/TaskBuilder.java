@@ -194,8 +194,17 @@ public final class TaskBuilder {
         if (!manager.register(task)) {
             throw new IllegalArgumentException("task with id " + taskId + " already exists");
         }
-        if (parentTask != null && parentTask.attachChild(task)) {
-            task.abort(parentTask.abortReason());
+        if (parentTask != null) {
+            boolean parentAborted;
+            try {
+                parentAborted = parentTask.attachChild(task);
+            } catch (IllegalArgumentException parentGone) {
+                manager.unregister(task);
+                throw parentGone;
+            }
+            if (parentAborted) {
+                task.abort(parentTask.abortReason());
+            }
         }
         if (module.isStopped()) {
             // The module stopped while we registered: its sweep may have missed us, so back out.

@@ -36,7 +36,9 @@ public interface TaskContext {
 
     /**
      * Blocks until every child that is live now has completed. Children created afterwards are not
-     * waited for. The parent usually calls this last, so that it ends after its children.
+     * waited for. The parent usually calls this last, so that it ends after its children. This holds
+     * the body's thread while it waits: with a bounded executor, deep trees whose parents all wait
+     * can exhaust it, so size the pool for the tree's depth (the default executor grows as needed).
      *
      * @throws InterruptedException if the body's thread is interrupted (e.g. by an abort with
      *                              {@link #interruptOnAbort()})

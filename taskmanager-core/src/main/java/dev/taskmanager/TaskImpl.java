@@ -76,8 +76,11 @@ final class TaskImpl implements TrackedTask, Progress {
     @SuppressWarnings("unused") // accessed through DONE
     private volatile CompletableFuture<TaskStatus> done;
 
-    /** False once the task has left the registry. */
-    volatile boolean registered = true;
+    /**
+     * Set once the task takes no more children: when it folds or leaves the registry. Guarded by the
+     * monitor, so a child attaching concurrently either gets in first or is refused.
+     */
+    private boolean sealed;
     /** The monotonic instant after which a retained task expires, or {@link #NO_DEADLINE}. */
     volatile long deadline = NO_DEADLINE;
 
@@ -379,14 +382,7 @@ final class TaskImpl implements TrackedTask, Progress {
      */
     private void afterFinish() {
         TaskManager manager = module.manager();
-        boolean folded = false;
-        boolean waitsForChildren = false;
-        if (parent != null) {
-            synchronized (this) {
-                waitsForChildren = liveChildren != null && !liveChildren.isEmpty();
-            }
-            folded = !waitsForChildren && foldIntoParent();
-        }
+        Fold fold = parent == null ? Fold.ROOT : foldIntoParent();
         CompletableFuture<TaskStatus> waiters = done;
         if (waiters != null || manager.listeners().any()) {
             TaskStatus last = status();
@@ -395,9 +391,21 @@ final class TaskImpl implements TrackedTask, Progress {
             }
             manager.listeners().finished(last);
         }
-        if (!folded && !waitsForChildren) {
-            manager.retain(this, parent != null);
+        if (fold == Fold.ROOT || fold == Fold.PARENT_GONE) {
+            manager.retain(this, fold == Fold.PARENT_GONE);
         }
+    }
+
+    /** What became of a finished task when it tried to fold. */
+    private enum Fold {
+        /** It has no parent: retention applies. */
+        ROOT,
+        /** It now lives on as a record in its parent. */
+        FOLDED,
+        /** It still has live children; it folds when the last one does. */
+        WAITING_FOR_CHILDREN,
+        /** Its parent left the registry: it stays unfolded, with its subtree (SPEC §7.4). */
+        PARENT_GONE
     }
 
     /**
@@ -405,32 +413,38 @@ final class TaskImpl implements TrackedTask, Progress {
      * registry (SPEC §7). If that leaves a finished parent without live children, the parent folds
      * in turn. Returns false if the parent is gone (SPEC §7.4).
      */
-    private boolean foldIntoParent() {
+    private Fold foldIntoParent() {
+        synchronized (this) {
+            if (liveChildren != null && !liveChildren.isEmpty()) {
+                return Fold.WAITING_FOR_CHILDREN;
+            }
+            sealed = true;
+        }
         FoldedTask record = toRecord();
         boolean parentFoldsNext;
         synchronized (parent) {
-            if (!parent.registered || parent.liveChildren == null || !parent.liveChildren.remove(this)) {
+            if (parent.sealed || parent.liveChildren == null || !parent.liveChildren.remove(this)) {
                 LOG.log(System.Logger.Level.WARNING, "Cannot fold task {0} into parent {1}: the parent is "
                         + "no longer registered; keeping the task and its subtree unfolded", id, parent.id);
-                return false;
+                return Fold.PARENT_GONE;
             }
             if (parent.foldedChildren == null) {
                 parent.foldedChildren = new ArrayList<>(4);
             }
             parent.foldedChildren.add(record);
-            parentFoldsNext = parent.liveChildren.isEmpty() && parent.state.isTerminal();
+            parentFoldsNext = parent.parent != null && parent.liveChildren.isEmpty() && parent.state.isTerminal();
         }
         module.manager().unregister(this);
         if (parentFoldsNext) {
             parent.lastChildFolded();
         }
-        return true;
+        return Fold.FOLDED;
     }
 
-    /** A finished task that was waiting for its children now folds, or is retained if it cannot. */
+    /** A finished child that was waiting for its own children folds now, or is kept if it cannot. */
     private void lastChildFolded() {
-        if (parent == null || !foldIntoParent()) {
-            module.manager().retain(this, parent != null);
+        if (foldIntoParent() == Fold.PARENT_GONE) {
+            module.manager().retain(this, true);
         }
     }
 
@@ -447,19 +461,44 @@ final class TaskImpl implements TrackedTask, Progress {
     // ---------------------------------------------------------------- children
 
     /**
-     * Adds a new child to the live children. Runs under this task's lock, as does the abort flag's
-     * check, so a child registering concurrently with an abort is always caught (SPEC §9.3).
+     * Adds a new child to the live children. Runs under this task's lock, as do the abort flag's
+     * check and sealing, so a child registering concurrently with an abort is always caught (SPEC
+     * §9.3) and no child attaches to a task that has folded or left the registry.
      *
+     * @throws IllegalArgumentException if this task takes no more children
      * @return whether this task was already asked to abort, so the child must be aborted too
      */
     boolean attachChild(TaskImpl child) {
         synchronized (this) {
+            if (sealed) {
+                throw new IllegalArgumentException("parent task with id " + id + " not found: it has "
+                        + (state.isTerminal() ? "finished and " : "") + "left the registry");
+            }
             if (liveChildren == null) {
                 liveChildren = new LinkedHashSet<>(4);
             }
             liveChildren.add(child);
             return abortRequested;
         }
+    }
+
+    /** Marks the task as gone from the registry: it takes no more children. */
+    void seal() {
+        synchronized (this) {
+            sealed = true;
+        }
+    }
+
+    /** The live children and folded records, for consistency checks; weakly consistent. */
+    synchronized List<Object> childrenForCheck() {
+        List<Object> all = new ArrayList<>();
+        if (liveChildren != null) {
+            all.addAll(liveChildren);
+        }
+        if (foldedChildren != null) {
+            all.addAll(foldedChildren);
+        }
+        return all;
     }
 
     /** Removes a child that failed to register after it was attached. */

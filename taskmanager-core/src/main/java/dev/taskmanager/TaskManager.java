@@ -244,7 +244,7 @@ public final class TaskManager implements AutoCloseable {
         if (!shards[task.shard].remove(task.id, task)) {
             return false;
         }
-        task.registered = false;
+        task.seal();
         listeners.unregistered(task);
         return true;
     }
@@ -301,6 +301,56 @@ public final class TaskManager implements AutoCloseable {
         } finally {
             Thread.interrupted(); // an abort's interrupt must not leak into the executor's next job
         }
+    }
+
+    /**
+     * Checks the registry's invariants and throws {@link IllegalStateException} naming the first
+     * violation: every task in exactly one shard, under its own id and shard; every registered child
+     * of a registered parent in that parent's live children; no child listed twice; no finished child
+     * left unfolded without a reason. Call it when the registry is quiescent; for tests.
+     */
+    void assertConsistent() {
+        java.util.Map<UUID, TaskImpl> all = new java.util.HashMap<>();
+        for (int i = 0; i < shards.length; i++) {
+            for (java.util.Map.Entry<UUID, TaskImpl> entry : shards[i].entrySet()) {
+                TaskImpl task = entry.getValue();
+                check(entry.getKey().equals(task.id), "task " + task + " is registered under id " + entry.getKey());
+                check(task.shard == i, "task " + task + " of shard " + task.shard + " sits in shard " + i);
+                check(all.put(task.id, task) == null, "task " + task + " is registered in two shards");
+            }
+        }
+        for (TaskImpl task : all.values()) {
+            java.util.Set<UUID> seen = new java.util.HashSet<>();
+            for (Object child : task.childrenForCheck()) {
+                UUID childId = child instanceof TaskImpl ? ((TaskImpl) child).id : ((FoldedTask) child).id();
+                check(seen.add(childId), "task " + task + " lists child " + childId + " twice");
+                if (child instanceof TaskImpl) {
+                    check(all.get(childId) == child, "live child " + child + " of " + task + " is not registered");
+                }
+            }
+            TaskImpl parent = task.parent;
+            if (parent != null && all.get(parent.id) == parent) {
+                check(parent.liveChildren().contains(task),
+                        "registered task " + task + " is missing from its parent's live children");
+                check(!task.state().isTerminal() || !task.liveChildren().isEmpty(),
+                        "finished task " + task + " has no live children yet was not folded");
+            }
+        }
+    }
+
+    private static void check(boolean condition, String violation) {
+        if (!condition) {
+            throw new IllegalStateException(violation);
+        }
+    }
+
+    /** How many tasks are registered, across shards; for tests. */
+    int registeredCount() {
+        int count = 0;
+        for (ConcurrentHashMap<UUID, TaskImpl> shard : shards) {
+            count += shard.size();
+        }
+        return count;
     }
 
     // ---------------------------------------------------------------- configuration

@@ -42,8 +42,12 @@ public final class FakeTime extends Clock implements Ticker {
         throw new UnsupportedOperationException("FakeTime is always UTC");
     }
 
-    /** A builder preset for tests: this fake time, and no periodic housekeeping. */
+    /**
+     * A builder preset for tests: this fake time, no periodic housekeeping, and no waiting at close
+     * for tasks a test left running.
+     */
     public TaskManager.Builder builder() {
-        return TaskManager.builder().clock(this).ticker(this).housekeepingInterval(Duration.ZERO);
+        return TaskManager.builder().clock(this).ticker(this).housekeepingInterval(Duration.ZERO)
+                .stopTimeout(Duration.ZERO);
     }
 }
