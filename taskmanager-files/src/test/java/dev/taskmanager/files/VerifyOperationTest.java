@@ -79,20 +79,20 @@ class VerifyOperationTest {
         TaskStatus root = verify.await(WAIT);
 
         assertThat(root.state()).isEqualTo(TaskState.FAILED);
-        assertThat(root.error()).contains("2 of 9 files failed verification");
+        assertThat(root.error()).isEqualTo("2 of 9 files failed verification");
         List<TaskStatus> statuses = verify.statusRecursive();
         TaskStatus a = Trees.find(statuses, "directory", "a");
         assertThat(a.parentId()).isEqualTo(root.id());
-        assertThat(a.error()).contains("2 of 6 files failed verification");
+        assertThat(a.error()).isEqualTo("2 of 6 files failed verification");
 
         TaskStatus modified = Trees.find(statuses, "file", "a/large-a.bin");
         assertThat(modified.state()).isEqualTo(TaskState.FAILED);
-        assertThat(modified.error()).contains("sha256 mismatch: expected " + expected + ", got " + actual);
+        assertThat(modified.error()).isEqualTo("sha256 mismatch: expected " + expected + ", got " + actual);
         assertThat(modified.parentId()).isEqualTo(a.id());
 
         TaskStatus missing = Trees.find(statuses, "file", "a/b/deep.txt");
         assertThat(missing.state()).isEqualTo(TaskState.FAILED);
-        assertThat(missing.error()).endsWith("(missing)");
+        assertThat(missing.error()).isEqualTo("missing");
         TaskStatus smallFilesOfB = Trees.byId(statuses, missing.parentId());
         assertThat(smallFilesOfB).extracting(TaskStatus::scope, TaskStatus::entity, TaskStatus::state)
                 .containsExactly("files", "a/b", TaskState.FAILED);
@@ -118,14 +118,14 @@ class VerifyOperationTest {
         Task verify = files.startVerify(tree, manifest);
         TaskStatus root = verify.await(WAIT);
 
-        assertThat(root.error()).contains("2 of 9 files failed verification");
+        assertThat(root.error()).isEqualTo("2 of 9 files failed verification");
         List<TaskStatus> statuses = verify.statusRecursive();
         TaskStatus modified = Trees.find(statuses, "file", "e/x.dat");
-        assertThat(modified.error()).contains("sha256 mismatch: expected " + expected + ", got "
+        assertThat(modified.error()).isEqualTo("sha256 mismatch: expected " + expected + ", got "
                 + Trees.sha256(tree.resolve("e/x.dat")));
         assertThat(Trees.byId(statuses, Trees.byId(statuses, modified.parentId()).parentId()).entity()).isEqualTo("e");
         TaskStatus missing = Trees.find(statuses, "file", "big.bin");
-        assertThat(missing.error()).endsWith("(missing)");
+        assertThat(missing.error()).isEqualTo("missing");
         // A missing file has no size to go by, so it is checked with the small files of its directory.
         TaskStatus smallFilesOfTop = Trees.byId(statuses, missing.parentId());
         assertThat(smallFilesOfTop).extracting(TaskStatus::scope, TaskStatus::entity).containsExactly("files", ".");
@@ -167,9 +167,9 @@ class VerifyOperationTest {
         Task verify = files.startVerify(tree, sneaky);
         TaskStatus root = verify.await(WAIT);
 
-        assertThat(root.error()).contains("1 of 1 files failed verification");
+        assertThat(root.error()).isEqualTo("1 of 1 files failed verification");
         TaskStatus leaf = Trees.find(verify.statusRecursive(), "file", "link/secret.txt");
-        assertThat(leaf.error()).contains("resolves to " + outside.toRealPath().resolve("secret.txt"))
+        assertThat(leaf.error()).startsWith("resolves to " + outside.toRealPath().resolve("secret.txt"))
                 .contains("outside " + tree.toRealPath());
         assertThat(leaf.progress().completed()).isZero();
     }
@@ -182,7 +182,7 @@ class VerifyOperationTest {
         Task verify = files.startVerify(tree, manifest);
         verify.await(WAIT);
 
-        assertThat(Trees.find(verify.statusRecursive(), "file", "a/one.txt").error()).endsWith("(not a regular file)");
+        assertThat(Trees.find(verify.statusRecursive(), "file", "a/one.txt").error()).isEqualTo("not a regular file");
     }
 
     @Test
