@@ -156,71 +156,12 @@ public final class TaskBuilder {
         return register();
     }
 
+    /**
+     * Hands the settings, not the builder, to the module: kept this small so it inlines and the JIT
+     * can scalar-replace the builder, which otherwise costs an allocation per task.
+     */
     private TaskImpl register() {
-        TaskManager manager = module.manager();
-        manager.ensureOpen();
-        ensureModuleRunning();
-        TaskImpl parentTask = parent;
-        if (parentTask == null && parentId != null) {
-            parentTask = manager.findRegistered(parentId).orElseThrow(() ->
-                    new IllegalArgumentException("parent task with id " + parentId + " not found"));
-        }
-        int shardIndex = shard != null ? shard : parentTask != null ? parentTask.shard : 0;
-        if (shardIndex < 0 || shardIndex >= manager.shardCount()) {
-            throw new IllegalArgumentException("shard " + shardIndex + " is out of range: the task manager has "
-                    + manager.shardCount() + " shard(s), numbered from 0");
-        }
-        String units = progressUnits;
-        if (parentTask != null) {
-            if (units == null) {
-                units = parentTask.progressUnits;
-            } else if (!units.equals(parentTask.progressUnits)) {
-                throw new IllegalArgumentException("progress units '" + units + "' differ from the parent's '"
-                        + parentTask.progressUnits + "'; a child counts progress in its parent's units");
-            }
-        } else if (units == null) {
-            units = "";
-        }
-        UUID taskId = id != null ? id : TaskIds.next();
-        if (id != null && manager.findRegistered(id).isPresent()) {
-            throw new IllegalArgumentException("task with id " + id + " already exists");
-        }
-        long sequence = sequenceNumber != null ? sequenceNumber
-                : parentTask != null ? parentTask.sequenceNumber
-                : module.nextSequenceNumber(shardIndex);
-        boolean isInternal = internal != null ? internal : parentTask != null;
-        TaskImpl task = new TaskImpl(taskId, module, parentTask, type, scope, keyspace, table, entity, units,
-                sequence, shardIndex, abortable, userTask, isInternal);
-        if (!manager.register(task)) {
-            throw new IllegalArgumentException("task with id " + taskId + " already exists");
-        }
-        if (parentTask != null) {
-            boolean parentAborted;
-            try {
-                parentAborted = parentTask.attachChild(task);
-            } catch (IllegalArgumentException parentGone) {
-                manager.unregister(task);
-                throw parentGone;
-            }
-            if (parentAborted) {
-                task.abort(parentTask.abortReason());
-            }
-        }
-        if (module.isStopped()) {
-            // The module stopped while we registered: its sweep may have missed us, so back out.
-            if (parentTask != null) {
-                parentTask.detachChild(task);
-            }
-            manager.unregister(task);
-            ensureModuleRunning();
-        }
-        manager.listeners().created(task);
-        return task;
-    }
-
-    private void ensureModuleRunning() {
-        if (module.isStopped()) {
-            throw new IllegalStateException("module " + module.name() + " is stopped and accepts no new tasks");
-        }
+        return module.create(type, scope, keyspace, table, entity, progressUnits, shard, id, sequenceNumber,
+                abortable, userTask, internal, parent, parentId);
     }
 }

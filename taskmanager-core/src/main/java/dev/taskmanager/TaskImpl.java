@@ -17,22 +17,45 @@ import java.util.concurrent.TimeoutException;
  * The live task: state machine, abort flag, children and progress. Owned by the engine; nothing
  * outside it sees these fields, only {@link TaskStatus} snapshots.
  *
- * <p><b>Locking.</b> Every mutable field is guarded by this object's monitor, and the engine never
- * holds two task monitors at once (a parent copies what it needs, releases its lock, then touches
- * its children), so there is no lock ordering to get wrong. {@link #state} and
- * {@link #abortRequested} are also volatile so that hot checks need no lock.
+ * <p><b>State.</b> One volatile control word, {@link #ctl}, holds the lifecycle state and the abort
+ * bit and changes only by compare-and-set, so starting and completing a task take no lock. Fields
+ * that a transition sets (times, error) are written while the word is in an intermediate state
+ * ({@code STARTING}, {@code COMPLETING}) that only the CAS winner can reach, then published by the
+ * volatile write that leaves it; readers read the word first and trust only the fields it covers.
+ *
+ * <p><b>Locking.</b> Children, progress, abort callbacks and the interrupt target are guarded by
+ * this object's monitor. The engine never holds two task monitors at once (a parent copies what it
+ * needs, releases its lock, then touches its children), so there is no lock ordering to get wrong.
  */
 final class TaskImpl implements TrackedTask, Progress {
     private static final System.Logger LOG = System.getLogger(TaskImpl.class.getName());
     private static final VarHandle DONE;
+    private static final VarHandle CTL;
 
     static {
         try {
-            DONE = MethodHandles.lookup().findVarHandle(TaskImpl.class, "done", CompletableFuture.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            DONE = lookup.findVarHandle(TaskImpl.class, "done", CompletableFuture.class);
+            CTL = lookup.findVarHandle(TaskImpl.class, "ctl", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
+
+    // The control word: a lifecycle state in the low bits, plus the ABORT bit. Legal transitions:
+    //   CREATED -> STARTING -> RUNNING -> COMPLETING -> DONE | FAILED
+    //   CREATED -> COMPLETING -> FAILED     (aborted before start, or finished without starting)
+    // STARTING and COMPLETING are owned by the thread whose CAS entered them; readers see them as
+    // created and running. ABORT is set at most once, and never once COMPLETING is reached, so
+    // leaving COMPLETING is a plain volatile write. DONE and FAILED are final.
+    private static final int CREATED = 0;
+    private static final int STARTING = 1;
+    private static final int RUNNING = 2;
+    private static final int COMPLETING = 3;
+    private static final int DONE_STATE = 4;
+    private static final int FAILED_STATE = 5;
+    private static final int STATE_MASK = 7;
+    private static final int ABORT = 8;
 
     private static final byte ABORTABLE = 1;
     private static final byte USER_TASK = 2;
@@ -54,14 +77,12 @@ final class TaskImpl implements TrackedTask, Progress {
     final int shard;
     private final byte flags;
 
-    // Transitions, all under the monitor: CREATED -> RUNNING -> DONE | FAILED, and CREATED -> FAILED
-    // (aborted before start, or completed from outside without starting). Terminal states are final.
-    private volatile TaskState state = TaskState.CREATED;
-    private volatile boolean abortRequested;
-    private String abortReason;
-    private long startEpochNanos = EpochNanos.UNSET;
-    private long endEpochNanos = EpochNanos.UNSET;
-    private String error;
+    private volatile int ctl = CREATED;
+    /** Why the task was aborted; written before the ABORT bit is set, so whoever sees the bit sees it. */
+    private volatile String abortReason;
+    private long startEpochNanos = EpochNanos.UNSET; // published by leaving STARTING
+    private long endEpochNanos = EpochNanos.UNSET;   // published by leaving COMPLETING
+    private String error;                            // published by leaving COMPLETING
 
     private byte progressFlags;
     private double completed;
@@ -77,10 +98,11 @@ final class TaskImpl implements TrackedTask, Progress {
     private volatile CompletableFuture<TaskStatus> done;
 
     /**
-     * Set once the task takes no more children: when it folds or leaves the registry. Guarded by the
-     * monitor, so a child attaching concurrently either gets in first or is refused.
+     * Set once the task takes no more children: when it folds (under the monitor, so a child attaching
+     * concurrently either gets in first or is refused) or leaves the registry (a child that slips in
+     * then cannot fold later and is kept as an orphan, SPEC §7.4).
      */
-    private boolean sealed;
+    private volatile boolean sealed;
     /** The monotonic instant after which a retained task expires, or {@link #NO_DEADLINE}. */
     volatile long deadline = NO_DEADLINE;
 
@@ -115,7 +137,30 @@ final class TaskImpl implements TrackedTask, Progress {
 
     @Override
     public TaskState state() {
-        return state;
+        return publicState(ctl);
+    }
+
+    private static TaskState publicState(int ctl) {
+        switch (ctl & STATE_MASK) {
+            case CREATED:
+            case STARTING:
+                return TaskState.CREATED;
+            case RUNNING:
+            case COMPLETING:
+                return TaskState.RUNNING;
+            case DONE_STATE:
+                return TaskState.DONE;
+            default:
+                return TaskState.FAILED;
+        }
+    }
+
+    private static boolean isComplete(int ctl) {
+        return (ctl & STATE_MASK) >= DONE_STATE;
+    }
+
+    private static boolean hasStarted(int ctl) {
+        return (ctl & STATE_MASK) >= RUNNING;
     }
 
     @Override
@@ -133,23 +178,20 @@ final class TaskImpl implements TrackedTask, Progress {
 
     @Override
     public boolean isAbortRequested() {
-        return abortRequested;
+        return (ctl & ABORT) != 0;
     }
 
     @Override
     public TaskStatus status() {
-        TaskState s;
-        long start;
-        long end;
-        String err;
+        int c = ctl;
+        TaskState s = publicState(c);
+        long start = hasStarted(c) ? startEpochNanos : EpochNanos.UNSET;
+        long end = isComplete(c) ? endEpochNanos : EpochNanos.UNSET;
+        String err = isComplete(c) ? error : null;
         List<TaskImpl> live;
         List<FoldedTask> folded;
         TaskProgress own;
         synchronized (this) {
-            s = state;
-            start = startEpochNanos;
-            end = endEpochNanos;
-            err = error;
             live = liveChildren == null ? List.of() : List.copyOf(liveChildren);
             folded = foldedChildren == null ? List.of() : List.copyOf(foldedChildren);
             own = ownProgressLocked();
@@ -170,15 +212,10 @@ final class TaskImpl implements TrackedTask, Progress {
 
     @Override
     public TaskStats stats() {
-        TaskState s;
-        long start;
-        long end;
-        synchronized (this) {
-            s = state;
-            start = startEpochNanos;
-            end = endEpochNanos;
-        }
-        return new TaskStats(id, module.name(), s, type, TaskKind.NODE, scope, keyspace, table, entity,
+        int c = ctl;
+        long start = hasStarted(c) ? startEpochNanos : EpochNanos.UNSET;
+        long end = isComplete(c) ? endEpochNanos : EpochNanos.UNSET;
+        return new TaskStats(id, module.name(), publicState(c), type, TaskKind.NODE, scope, keyspace, table, entity,
                 sequenceNumber, shard, EpochNanos.toInstant(start), EpochNanos.toInstant(end));
     }
 
@@ -211,7 +248,7 @@ final class TaskImpl implements TrackedTask, Progress {
 
     /** Progress now (SPEC §8.2): the task's own report if it made one, else its children's sum. */
     TaskProgress currentProgress() {
-        TaskState s;
+        TaskState s = state();
         List<TaskImpl> live;
         List<FoldedTask> folded;
         synchronized (this) {
@@ -219,7 +256,6 @@ final class TaskImpl implements TrackedTask, Progress {
             if (own != null) {
                 return own;
             }
-            s = state;
             live = liveChildren == null ? List.of() : List.copyOf(liveChildren);
             folded = foldedChildren == null ? List.of() : List.copyOf(foldedChildren);
         }
@@ -303,7 +339,7 @@ final class TaskImpl implements TrackedTask, Progress {
 
     @Override
     public void start() {
-        if (begin(null)) {
+        if (begin()) {
             module.manager().listeners().started(this);
         }
     }
@@ -311,25 +347,32 @@ final class TaskImpl implements TrackedTask, Progress {
     /**
      * Moves {@code created -> running}, or fails the task at once if it was aborted before starting.
      *
-     * @param runner the thread to interrupt on abort if the body opted in, or null
      * @return whether the task is now running
      * @throws IllegalStateException if the task was already started
      */
-    boolean begin(Thread runner) {
-        synchronized (this) {
-            if (state != TaskState.CREATED) {
+    boolean begin() {
+        for (;;) {
+            int c = ctl;
+            if ((c & STATE_MASK) != CREATED) {
                 throw new IllegalStateException("task with id " + id + " was already started (state "
-                        + state.wireName() + ")");
+                        + publicState(c).wireName() + ")");
             }
-            if (!abortRequested) {
-                startEpochNanos = module.manager().wallNow();
-                state = TaskState.RUNNING;
+            if ((c & ABORT) != 0) {
+                if (CTL.compareAndSet(this, c, COMPLETING | ABORT)) {
+                    completeAs(false, null, ABORT);
+                    return false;
+                }
+            } else if (CTL.compareAndSet(this, c, STARTING)) {
+                break;
+            }
+        }
+        startEpochNanos = module.manager().wallNow();
+        for (;;) { // an abort may set its bit while we are STARTING: keep it
+            int c = ctl;
+            if (CTL.compareAndSet(this, c, RUNNING | (c & ABORT))) {
                 return true;
             }
-            finishLocked(false, null);
         }
-        afterFinish();
-        return false;
     }
 
     @Override
@@ -347,33 +390,48 @@ final class TaskImpl implements TrackedTask, Progress {
         return finish(false, message == null || message.isBlank() ? "failed" : message);
     }
 
-    /** Completes the task once; returns false if it had already completed. */
+    /** Completes the task once; returns false if it had already completed (or is completing). */
     boolean finish(boolean success, String failure) {
-        synchronized (this) {
-            if (state.isTerminal()) {
+        for (;;) {
+            int c = ctl;
+            int state = c & STATE_MASK;
+            if (state >= COMPLETING) {
                 return false;
             }
-            finishLocked(success, failure);
+            if (state == STARTING) { // a start is publishing its time; it takes nanoseconds
+                Thread.onSpinWait();
+                continue;
+            }
+            if (CTL.compareAndSet(this, c, COMPLETING | (c & ABORT))) {
+                completeAs(success, failure, c & ABORT);
+                return true;
+            }
         }
-        afterFinish();
-        return true;
     }
 
-    /** Sets end time, outcome and error; a success after an abort request becomes an abort failure. */
-    private void finishLocked(boolean success, String failure) {
+    /**
+     * Runs in COMPLETING, owned by this thread: sets end time, outcome and error (a task that was asked
+     * to abort fails with the abort error, SPEC §2.3 and §9.4), publishes them by leaving COMPLETING,
+     * then does what follows completion.
+     */
+    private void completeAs(boolean success, String failure, int abortBit) {
         long now = module.manager().wallNow();
         if (startEpochNanos == EpochNanos.UNSET) {
             startEpochNanos = now;
         }
         endEpochNanos = now;
-        if (abortRequested) {
+        if (abortBit != 0) {
             success = false;
             failure = Errors.render(new TaskAbortedException(abortReason));
         }
         error = success ? null : failure;
-        abortCallbacks = null;
-        interruptOnAbort = null;
-        state = success ? TaskState.DONE : TaskState.FAILED;
+        ctl = (success ? DONE_STATE : FAILED_STATE) | abortBit;
+        if (abortCallbacks != null) { // racy peek: a callback list we miss only costs memory
+            synchronized (this) {
+                abortCallbacks = null;
+            }
+        }
+        afterFinish();
     }
 
     /**
@@ -432,7 +490,7 @@ final class TaskImpl implements TrackedTask, Progress {
                 parent.foldedChildren = new ArrayList<>(4);
             }
             parent.foldedChildren.add(record);
-            parentFoldsNext = parent.parent != null && parent.liveChildren.isEmpty() && parent.state.isTerminal();
+            parentFoldsNext = parent.parent != null && parent.liveChildren.isEmpty() && isComplete(parent.ctl);
         }
         module.manager().unregister(this);
         if (parentFoldsNext) {
@@ -451,7 +509,7 @@ final class TaskImpl implements TrackedTask, Progress {
     private FoldedTask toRecord() {
         TaskProgress progress = currentProgress();
         synchronized (this) {
-            return new FoldedTask(id, module.name(), type, state, isAbortable(), startEpochNanos,
+            return new FoldedTask(id, module.name(), type, state(), isAbortable(), startEpochNanos,
                     endEpochNanos, error == null ? "" : error, parent == null ? null : parent.id,
                     sequenceNumber, shard, scope, keyspace, table, entity, progressUnits, progress,
                     isUserTask(), isInternal(), FoldedTask.failuresAmong(foldedChildren));
@@ -472,21 +530,19 @@ final class TaskImpl implements TrackedTask, Progress {
         synchronized (this) {
             if (sealed) {
                 throw new IllegalArgumentException("parent task with id " + id + " not found: it has "
-                        + (state.isTerminal() ? "finished and " : "") + "left the registry");
+                        + (isComplete(ctl) ? "finished and " : "") + "left the registry");
             }
             if (liveChildren == null) {
                 liveChildren = new LinkedHashSet<>(4);
             }
             liveChildren.add(child);
-            return abortRequested;
+            return isAbortRequested();
         }
     }
 
     /** Marks the task as gone from the registry: it takes no more children. */
     void seal() {
-        synchronized (this) {
-            sealed = true;
-        }
+        sealed = true;
     }
 
     /** The live children and folded records, for consistency checks; weakly consistent. */
@@ -511,9 +567,7 @@ final class TaskImpl implements TrackedTask, Progress {
     }
 
     String abortReason() {
-        synchronized (this) {
-            return abortReason;
-        }
+        return abortReason;
     }
 
     /** Snapshot of the live children; weakly consistent. */
@@ -540,23 +594,36 @@ final class TaskImpl implements TrackedTask, Progress {
     }
 
     /**
-     * Flags this task, then queues its live children. The flag is set under the lock that
-     * {@link #attachChild} takes, so no child can slip in unseen. Callbacks run outside the lock.
+     * Flags this task, then queues its live children. The flag is set before taking the lock that
+     * {@link #attachChild} holds while it adds a child and reads the flag, so every child either sees
+     * the flag or is seen here. Callbacks run outside the lock.
      */
     private void abortOne(String reason, ArrayDeque<TaskImpl> pending) {
+        boolean flagged = false;
+        for (;;) {
+            int c = ctl;
+            if ((c & ABORT) != 0) {
+                return; // already aborted: its children were (or will be, at attach) aborted too
+            }
+            if ((c & STATE_MASK) >= COMPLETING) {
+                break; // complete: nothing to flag, but children it left running still get the abort
+            }
+            if (abortReason == null) {
+                abortReason = reason;
+            }
+            if (CTL.compareAndSet(this, c, c | ABORT)) {
+                flagged = true;
+                break;
+            }
+        }
         List<Runnable> callbacks = null;
         synchronized (this) {
-            if (abortRequested) {
-                return;
-            }
-            if (!state.isTerminal()) {
-                abortRequested = true;
-                abortReason = reason;
+            if (flagged) {
                 callbacks = abortCallbacks;
                 abortCallbacks = null;
                 if (interruptOnAbort != null) {
-                    // Under the lock: finishing clears the field under the same lock, so a thread that
-                    // has moved on to other work is never interrupted by mistake.
+                    // Under the lock: the body clears the field under the same lock when it returns, so
+                    // a thread that has moved on to other work is never interrupted by mistake.
                     interruptOnAbort.interrupt();
                 }
             }
@@ -574,8 +641,8 @@ final class TaskImpl implements TrackedTask, Progress {
     @Override
     public void onAbort(Runnable callback) {
         synchronized (this) {
-            if (!abortRequested) {
-                if (!state.isTerminal()) {
+            if (!isAbortRequested()) {
+                if ((ctl & STATE_MASK) < COMPLETING) {
                     if (abortCallbacks == null) {
                         abortCallbacks = new ArrayList<>(2);
                     }
@@ -597,20 +664,22 @@ final class TaskImpl implements TrackedTask, Progress {
 
     void interruptOnAbort(Thread thread) {
         synchronized (this) {
-            if (state.isTerminal()) {
-                return;
-            }
             interruptOnAbort = thread;
-            if (abortRequested) {
+            if (isAbortRequested()) {
                 thread.interrupt();
             }
         }
     }
 
-    /** Stops further interrupts of the body's thread; called when the body returns. */
+    /**
+     * Stops further interrupts of the body's thread; called by that thread when the body returns,
+     * so the plain read sees its own write.
+     */
     void stopInterrupting() {
-        synchronized (this) {
-            interruptOnAbort = null;
+        if (interruptOnAbort != null) {
+            synchronized (this) {
+                interruptOnAbort = null;
+            }
         }
     }
 
@@ -623,7 +692,7 @@ final class TaskImpl implements TrackedTask, Progress {
             CompletableFuture<TaskStatus> created = new CompletableFuture<>();
             future = DONE.compareAndSet(this, null, created) ? created : done;
         }
-        if (state.isTerminal() && !future.isDone()) {
+        if (isComplete(ctl) && !future.isDone()) {
             future.complete(status());
         }
         return future.copy();
@@ -640,6 +709,6 @@ final class TaskImpl implements TrackedTask, Progress {
 
     @Override
     public String toString() {
-        return "Task[" + id + ", " + module.name() + "/" + type + ", " + state.wireName() + "]";
+        return "Task[" + id + ", " + module.name() + "/" + type + ", " + state().wireName() + "]";
     }
 }

@@ -58,7 +58,9 @@ public final class TaskManager implements AutoCloseable {
 
     private final ConcurrentHashMap<UUID, TaskImpl>[] shards;
     private final ConcurrentHashMap<String, TaskModule> modules = new ConcurrentHashMap<>();
+    /** The injected wall clock, or null for the system clock read through {@link SystemWallClock}. */
     private final Clock clock;
+    private final SystemWallClock systemWallClock = new SystemWallClock();
     private final Ticker ticker;
     private final Executor executor;
     private final ExecutorService ownedExecutor;
@@ -80,7 +82,7 @@ public final class TaskManager implements AutoCloseable {
         for (int i = 0; i < shardCount; i++) {
             shards[i] = new ConcurrentHashMap<>();
         }
-        this.clock = builder.clock != null ? builder.clock : Clock.systemUTC();
+        this.clock = builder.clock;
         this.ticker = builder.ticker != null ? builder.ticker : Ticker.SYSTEM;
         this.taskTtlNanos = ttlNanos("taskTtl", builder.taskTtl != null ? builder.taskTtl : Duration.ZERO);
         this.userTaskTtlNanos = ttlNanos("userTaskTtl",
@@ -284,7 +286,7 @@ public final class TaskManager implements AutoCloseable {
 
     /** Runs a managed task's body on the current (executor) thread. */
     void run(TaskImpl task, TaskBody body) {
-        if (!task.begin(null)) {
+        if (!task.begin()) {
             return;
         }
         listeners.started(task);
@@ -431,7 +433,7 @@ public final class TaskManager implements AutoCloseable {
     }
 
     long wallNow() {
-        return EpochNanos.now(clock);
+        return clock != null ? EpochNanos.now(clock) : systemWallClock.epochNanos();
     }
 
     /** How many tasks are queued for expiry; for tests and benchmarks. */

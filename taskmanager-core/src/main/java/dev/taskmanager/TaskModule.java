@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -158,6 +159,80 @@ public final class TaskModule {
     /** Stops the module with the task manager's default bound; see {@link #stop(Duration)}. */
     public StopReport stop() {
         return stop(manager.stopTimeout());
+    }
+
+    /**
+     * Creates and registers a task with the builder's settings (see {@link TaskBuilder} for the
+     * defaults of the null ones): validates them, draws the sequence number, registers the task on
+     * its shard, then attaches it to its parent, where an abort already requested reaches it.
+     */
+    TaskImpl create(String type, String scope, String keyspace, String table, String entity, String progressUnits,
+                    Integer shard, UUID id, Long sequenceNumber, boolean abortable, boolean userTask,
+                    Boolean internal, TaskImpl parent, UUID parentId) {
+        manager.ensureOpen();
+        ensureRunning();
+        TaskImpl parentTask = parent;
+        if (parentTask == null && parentId != null) {
+            parentTask = manager.findRegistered(parentId).orElseThrow(() ->
+                    new IllegalArgumentException("parent task with id " + parentId + " not found"));
+        }
+        int shardIndex = shard != null ? shard : parentTask != null ? parentTask.shard : 0;
+        if (shardIndex < 0 || shardIndex >= manager.shardCount()) {
+            throw new IllegalArgumentException("shard " + shardIndex + " is out of range: the task manager has "
+                    + manager.shardCount() + " shard(s), numbered from 0");
+        }
+        String units = progressUnits;
+        if (parentTask != null) {
+            if (units == null) {
+                units = parentTask.progressUnits;
+            } else if (!units.equals(parentTask.progressUnits)) {
+                throw new IllegalArgumentException("progress units '" + units + "' differ from the parent's '"
+                        + parentTask.progressUnits + "'; a child counts progress in its parent's units");
+            }
+        } else if (units == null) {
+            units = "";
+        }
+        if (id != null && manager.findRegistered(id).isPresent()) {
+            throw new IllegalArgumentException("task with id " + id + " already exists");
+        }
+        UUID taskId = id != null ? id : TaskIds.next();
+        long sequence = sequenceNumber != null ? sequenceNumber
+                : parentTask != null ? parentTask.sequenceNumber
+                : nextSequenceNumber(shardIndex);
+        boolean isInternal = internal != null ? internal : parentTask != null;
+        TaskImpl task = new TaskImpl(taskId, this, parentTask, type, scope, keyspace, table, entity, units,
+                sequence, shardIndex, abortable, userTask, isInternal);
+        if (!manager.register(task)) {
+            throw new IllegalArgumentException("task with id " + taskId + " already exists");
+        }
+        if (parentTask != null) {
+            boolean parentAborted;
+            try {
+                parentAborted = parentTask.attachChild(task);
+            } catch (IllegalArgumentException parentGone) {
+                manager.unregister(task);
+                throw parentGone;
+            }
+            if (parentAborted) {
+                task.abort(parentTask.abortReason());
+            }
+        }
+        if (stopping) {
+            // Stopped while we registered: the stop's sweep may have missed us, so back out.
+            if (parentTask != null) {
+                parentTask.detachChild(task);
+            }
+            manager.unregister(task);
+            ensureRunning();
+        }
+        manager.listeners().created(task);
+        return task;
+    }
+
+    private void ensureRunning() {
+        if (stopping) {
+            throw new IllegalStateException("module " + name + " is stopped and accepts no new tasks");
+        }
     }
 
     long nextSequenceNumber(int shard) {

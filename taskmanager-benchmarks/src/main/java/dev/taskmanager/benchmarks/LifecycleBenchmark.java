@@ -1,0 +1,116 @@
+package dev.taskmanager.benchmarks;
+
+import dev.taskmanager.TaskManager;
+import dev.taskmanager.TaskModule;
+import dev.taskmanager.TrackedTask;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * W1: the whole lifecycle of a root task — create, start, done, unregister with TTL 0 — against the
+ * floor: what any registry of waitable things must at least pay, one {@link ConcurrentHashMap} put
+ * and remove plus one {@link CompletableFuture} completion per task, keyed by a fresh random id.
+ * Target: W1 at most 2x the floor, single-threaded, and scaling to 2 threads.
+ *
+ * <p>W2: a root with 16 children that fold into it as they finish.
+ *
+ * <p>Run: {@code java -jar taskmanager-benchmarks/target/benchmarks.jar LifecycleBenchmark}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class LifecycleBenchmark {
+    private final ConcurrentHashMap<UUID, Object> floorMap = new ConcurrentHashMap<>();
+    private TaskManager taskManager;
+    private TaskModule module;
+
+    @Setup
+    public void setUp() {
+        taskManager = TaskManager.builder().taskTtl(Duration.ZERO).housekeepingInterval(Duration.ZERO).build();
+        module = taskManager.module("bench");
+    }
+
+    @TearDown
+    public void tearDown() {
+        taskManager.close();
+    }
+
+    private CompletableFuture<Object> floorTask() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        UUID id = new UUID(random.nextLong(), random.nextLong());
+        CompletableFuture<Object> completion = new CompletableFuture<>();
+        floorMap.put(id, completion);
+        completion.complete(id);
+        floorMap.remove(id);
+        return completion;
+    }
+
+    private TrackedTask rootLifecycle() {
+        TrackedTask task = module.task("bench").track();
+        task.start();
+        task.complete();
+        return task;
+    }
+
+    /** The floor, one thread. */
+    @Benchmark
+    @Threads(1)
+    public CompletableFuture<Object> floor1Thread() {
+        return floorTask();
+    }
+
+    /** The floor, two threads. */
+    @Benchmark
+    @Threads(2)
+    public CompletableFuture<Object> floor2Threads() {
+        return floorTask();
+    }
+
+    /** W1, one thread. */
+    @Benchmark
+    @Threads(1)
+    public TrackedTask w1RootLifecycle1Thread() {
+        return rootLifecycle();
+    }
+
+    /** W1, two threads. */
+    @Benchmark
+    @Threads(2)
+    public TrackedTask w1RootLifecycle2Threads() {
+        return rootLifecycle();
+    }
+
+    /** W2: a root and 16 children that fold into it; the cost of the whole tree. */
+    @Benchmark
+    @Threads(1)
+    public TrackedTask w2RootWith16FoldingChildren() {
+        TrackedTask root = module.task("bench").track();
+        root.start();
+        for (int i = 0; i < 16; i++) {
+            TrackedTask child = root.child("bench").track();
+            child.start();
+            child.complete();
+        }
+        root.complete();
+        return root;
+    }
+}

@@ -1,0 +1,85 @@
+package dev.taskmanager.benchmarks;
+
+import dev.taskmanager.Task;
+import dev.taskmanager.TaskFilter;
+import dev.taskmanager.TaskManager;
+import dev.taskmanager.TaskModule;
+import dev.taskmanager.TrackedTask;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * W3: listing a module of 100,000 running tasks (every summary built and consumed); W4: looking up a
+ * task by id among 100,000, over 4 shards as well as 1.
+ *
+ * <p>Run: {@code java -jar taskmanager-benchmarks/target/benchmarks.jar RegistryBenchmark}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class RegistryBenchmark {
+    private static final int TASKS = 100_000;
+
+    @Param({"1", "4"})
+    public int shards;
+
+    private TaskManager taskManager;
+    private TaskModule module;
+    private UUID[] ids;
+
+    @Setup
+    public void setUp() {
+        taskManager = TaskManager.builder().shards(shards).housekeepingInterval(Duration.ZERO).build();
+        module = taskManager.module("bench");
+        ids = new UUID[TASKS];
+        for (int i = 0; i < TASKS; i++) {
+            TrackedTask task = module.task("bench").shard(i % shards).keyspace("ks" + (i % 10)).track();
+            task.start();
+            ids[i] = task.id();
+        }
+    }
+
+    @TearDown
+    public void tearDown() {
+        taskManager.close();
+    }
+
+    /** W3: list all 100,000 tasks of the module. */
+    @Benchmark
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public void w3List100kTasks(Blackhole blackhole) {
+        module.tasks().forEach(blackhole::consume);
+    }
+
+    /** W3 with a keyspace filter that keeps a tenth of them. */
+    @Benchmark
+    @OutputTimeUnit(TimeUnit.MILLISECONDS)
+    public void w3List100kTasksFilteredByKeyspace(Blackhole blackhole) {
+        module.tasks(TaskFilter.DEFAULT.withKeyspace("ks3")).forEach(blackhole::consume);
+    }
+
+    /** W4: find one task by id among 100,000. */
+    @Benchmark
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    public Optional<Task> w4LookupById() {
+        return taskManager.find(ids[ThreadLocalRandom.current().nextInt(TASKS)]);
+    }
+}
