@@ -12,7 +12,8 @@ import org.eclipse.jetty.util.Callback;
 /**
  * Makes the errors Jetty produces itself look like the API's own (SPEC §12.5): a path outside the
  * API (404 {@code Not found}), a request line or headers over the limits (414, 431), a malformed
- * request (400), an ambiguous URI. Every body is {@code {"message": "...", "code": N}}, never an
+ * request (400), an ambiguous URI, an HTTP version other than 1.0 or 1.1 (400 rather than 505, so that
+ * no client input is ever answered 5xx). Every body is {@code {"message": "...", "code": N}}, never an
  * HTML page. Installed on the standalone {@link TaskManagerServer}; a service embedding the handler
  * keeps its own error handler.
  */
@@ -29,6 +30,12 @@ final class JsonErrorHandler extends ErrorHandler {
             status = 500;
         }
         Object message = request.getAttribute(ERROR_MESSAGE);
+        if (status == HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505) {
+            // A version we do not speak is malformed input: answered 400 so that no client input ever
+            // gets a 5xx (a deliberate departure from RFC 9110's 505).
+            message = "unsupported HTTP version; use HTTP/1.1";
+            status = 400;
+        }
         response.setStatus(status);
         response.getHeaders().put(Exchange.JSON);
         response.write(true, ByteBuffer.wrap(Json.error(status, message(status, message))), callback);

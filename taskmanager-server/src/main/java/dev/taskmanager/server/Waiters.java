@@ -73,20 +73,24 @@ final class Waiters {
             throw shuttingDown();
         }
         Pending waiter = new Pending(ex, done);
-        pending.add(waiter);
         ex.request.addIdleTimeoutListener(waiter::onIdleTimeout);
         ex.request.addFailureListener(waiter::onFailure);
+        // Listen first, then publish: once a waiter is counted as pending, its completion is wired.
+        done.whenComplete((status, error) -> waiter.onDone(status));
+        pending.add(waiter);
+        if (waiter.settled.get()) {
+            pending.remove(waiter); // completed before it was published
+            return;
+        }
         if (timeout.isPresent()) {
             Scheduler scheduler = ex.request.getComponents().getScheduler();
             waiter.timer = scheduler.schedule(waiter::onTimeout, timeout.getAsLong(), TimeUnit.SECONDS);
-        }
-        done.whenComplete((status, error) -> waiter.onDone(status));
-        if (closed || waiter.settled.get()) {
-            // Shutdown raced with us, or the wait already ended: make sure no timer lingers.
-            waiter.cancelTimer();
-            if (closed && waiter.settle()) {
-                waiter.answerError(shuttingDown());
+            if (waiter.settled.get()) {
+                waiter.cancelTimer(); // settled while the timer was being set: do not keep it queued
             }
+        }
+        if (closed && waiter.settle()) {
+            waiter.answerError(shuttingDown()); // shutdown raced with us and missed this waiter
         }
     }
 

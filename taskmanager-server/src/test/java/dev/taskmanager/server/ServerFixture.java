@@ -22,7 +22,7 @@ final class ServerFixture implements AutoCloseable {
     }
 
     ServerFixture(UnaryOperator<TaskManager.Builder> manager, UnaryOperator<TaskManagerServer.Builder> server) {
-        this.tm = manager.apply(time.builder().shards(2).stopTimeout(Duration.ofSeconds(5))).build();
+        this.tm = manager.apply(time.builder().shards(2)).build();
         try {
             this.server = server.apply(TaskManagerServer.builder(tm).port(0).enableTestApi(true)
                     .ownsTaskManager(true)).build().start();

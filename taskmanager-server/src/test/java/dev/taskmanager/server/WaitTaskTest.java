@@ -124,7 +124,7 @@ class WaitTaskTest extends ApiTestBase {
         Await.until("the wait is held", () -> f.server.pendingWaits() == 1);
         f.server.close();
         ApiClient.Answer answer = wait.get(10, TimeUnit.SECONDS);
-        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         assertThat(answer.json().get("state").asText()).isEqualTo("failed");
         assertThat(answer.json().get("error").asText()).contains("abort requested");
     }
