@@ -701,7 +701,7 @@ final class TaskImpl implements TrackedTask, Progress {
     @Override
     public TaskStatus await(Duration timeout) throws TimeoutException, InterruptedException {
         try {
-            return done().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return done().get(Durations.saturatedNanos(timeout), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException("waiting on task " + id + " failed", e.getCause());
         }

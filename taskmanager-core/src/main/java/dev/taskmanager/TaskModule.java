@@ -133,7 +133,7 @@ public final class TaskModule {
         drain();
         try {
             CompletableFuture.allOf(running.toArray(CompletableFuture<?>[]::new))
-                    .get(bound.toNanos(), TimeUnit.NANOSECONDS);
+                    .get(Durations.saturatedNanos(bound), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             // reported below
         } catch (InterruptedException e) {

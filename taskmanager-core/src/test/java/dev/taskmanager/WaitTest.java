@@ -50,6 +50,15 @@ class WaitTest {
     }
 
     @Test
+    void anAbsurdlyLongTimeoutIsAcceptedAsForever() throws Exception {
+        TrackedTask task = module.task("repair").track();
+        task.start();
+        task.complete();
+
+        assertThat(task.await(Duration.ofSeconds(Long.MAX_VALUE)).state()).isEqualTo(TaskState.DONE);
+    }
+
+    @Test
     void cancellingOneWaiterDoesNotAffectTheOthers() throws Exception {
         TrackedTask task = module.task("repair").track();
         task.start();
