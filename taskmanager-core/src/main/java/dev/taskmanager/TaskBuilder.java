@@ -9,8 +9,8 @@ import java.util.concurrent.RejectedExecutionException;
  * the task manager's executor, or {@link #track()} for a task driven from outside. A builder creates
  * one task; it is not thread-safe.
  *
- * <p>Defaults: scope, keyspace, table and entity {@code ""}; shard 0 for a root, the parent's shard
- * for a child; not abortable; not a user task; internal exactly when it has a parent; progress units
+ * <p>Defaults: scope, keyspace, table and entity {@code ""}; shard 0 (SPEC §1.5), for children
+ * too; not abortable; not a user task; internal exactly when it has a parent; progress units
  * the parent's, else {@code ""}; sequence number inherited from the parent, else fresh from the
  * module's counter on the task's shard.
  */

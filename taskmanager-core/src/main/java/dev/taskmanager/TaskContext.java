@@ -27,8 +27,8 @@ public interface TaskContext {
     void ensureNotAborted();
 
     /**
-     * Starts building a child of this task. The child lives on this task's shard unless the builder
-     * says otherwise, inherits the sequence number and progress units, and is internal by default.
+     * Starts building a child of this task. The child lives on shard 0 unless the builder says
+     * otherwise, inherits the sequence number and progress units, and is internal by default.
      *
      * @param type what operation the child covers
      */

@@ -176,7 +176,7 @@ public final class TaskModule {
             parentTask = manager.findRegistered(parentId).orElseThrow(() ->
                     new IllegalArgumentException("parent task with id " + parentId + " not found"));
         }
-        int shardIndex = shard != null ? shard : parentTask != null ? parentTask.shard : 0;
+        int shardIndex = shard != null ? shard : 0;
         if (shardIndex < 0 || shardIndex >= manager.shardCount()) {
             throw new IllegalArgumentException("shard " + shardIndex + " is out of range: the task manager has "
                     + manager.shardCount() + " shard(s), numbered from 0");
