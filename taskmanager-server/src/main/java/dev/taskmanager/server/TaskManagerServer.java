@@ -46,6 +46,8 @@ public final class TaskManagerServer implements AutoCloseable {
     /** The limit on request line plus headers. */
     public static final int MAX_REQUEST_HEADER_BYTES = 8 * 1024;
 
+    /** The listen backlog; the kernel caps it at {@code net.core.somaxconn}. */
+    static final int ACCEPT_QUEUE_SIZE = 1024;
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration SHUTDOWN_IDLE_TIMEOUT = Duration.ofMillis(50);
 
@@ -74,6 +76,9 @@ public final class TaskManagerServer implements AutoCloseable {
         connector.setHost(bindAddress);
         connector.setPort(builder.port);
         connector.setIdleTimeout(builder.idleTimeout.toMillis());
+        // The JDK's default listen backlog is 50: a burst of clients (say, a thousand monitors opening
+        // waits at once) would see dropped SYNs and one-second retries.
+        connector.setAcceptQueueSize(ACCEPT_QUEUE_SIZE);
         server.addConnector(connector);
         GracefulHandler graceful = new GracefulHandler(api);
         // On stop, idle keep-alive connections are closed after this long (Jetty's default is a second).

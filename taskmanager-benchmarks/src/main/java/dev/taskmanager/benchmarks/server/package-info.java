@@ -1,0 +1,8 @@
+/**
+ * Benchmarks of the HTTP server, run by {@code bench/server-bench.sh} rather than JMH: a load tool
+ * ({@code wrk}) measures requests per second against {@link dev.taskmanager.benchmarks.server.BenchServer}
+ * (the API and a fixed-body floor on the same Jetty stack), and
+ * {@link dev.taskmanager.benchmarks.server.WaitLoad} measures threads and heap under thousands of
+ * pending {@code wait_task} requests. Nothing here runs during {@code mvn verify}.
+ */
+package dev.taskmanager.benchmarks.server;
