@@ -89,13 +89,26 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
             route.action().handle(ex);
         } catch (ApiException e) {
             answer(ex, e);
-        } catch (Throwable t) {
-            LOG.log(System.Logger.Level.ERROR, "Unexpected failure answering " + ex.method() + " "
-                    + ex.request.getHttpURI().getPathQuery(), t);
-            answer(ex, new ApiException(500, t.getClass().getName() + ": " + t.getMessage()));
-            if (t instanceof VirtualMachineError) {
-                throw (VirtualMachineError) t;
+        } catch (IOException e) {
+            if (!ex.response.isCommitted()) {
+                unexpected(ex, e);
+            } else {
+                // The client went away in the middle of a streamed answer: its loss, not our bug.
+                LOG.log(System.Logger.Level.DEBUG, "Client gone while streaming " + ex.path() + ": " + e);
+                ex.callback.failed(e);
             }
+        } catch (Throwable t) {
+            unexpected(ex, t);
+        }
+    }
+
+    /** A bug: logged with its stack trace and answered 500 with its type and message. */
+    private static void unexpected(Exchange ex, Throwable t) {
+        LOG.log(System.Logger.Level.ERROR, "Unexpected failure answering " + ex.method() + " "
+                + ex.request.getHttpURI().getPathQuery(), t);
+        answer(ex, new ApiException(500, t.getClass().getName() + ": " + t.getMessage()));
+        if (t instanceof VirtualMachineError) {
+            throw (VirtualMachineError) t;
         }
     }
 
