@@ -1,0 +1,47 @@
+package dev.taskmanager.app;
+
+import dev.taskmanager.files.FilesWorkload;
+import dev.taskmanager.server.TaskManagerServer;
+
+/**
+ * The HTTP face of the files workload, added to the server's API as extension routes:
+ *
+ * <table>
+ *   <caption>Files routes</caption>
+ *   <tr><th>route</th><th>parameters</th><th>answer</th></tr>
+ *   <tr><td>{@code POST /files/manifest}</td><td>{@code path} (required), {@code output} (optional;
+ *       default {@code <work directory>/<task id>.sha256})</td><td>the task id, as a JSON string</td></tr>
+ *   <tr><td>{@code POST /files/verify}</td><td>{@code path}, {@code manifest} (both required)</td>
+ *       <td>the task id, as a JSON string</td></tr>
+ * </table>
+ *
+ * <p>The task is a user task of module {@code files}, started before the answer is sent; watch it with
+ * the compat API. A missing parameter, a path outside the allowed directories, a missing directory or
+ * a malformed path is answered 400 with a message naming the parameter (the workload's
+ * {@link IllegalArgumentException}s, which the server maps to 400).
+ */
+final class FilesRoutes {
+    static final String MANIFEST = "/files/manifest";
+    static final String VERIFY = "/files/verify";
+
+    private FilesRoutes() {
+    }
+
+    /** Adds both routes, served by {@code files}. */
+    static TaskManagerServer.Builder mount(TaskManagerServer.Builder server, FilesWorkload files) {
+        return mount(server, files, files);
+    }
+
+    /**
+     * Adds both routes, manifests served by {@code manifests} and verifications by {@code verifications}
+     * (the demo caps the read rate of manifests only, so that the first run is slow enough to watch).
+     */
+    static TaskManagerServer.Builder mount(TaskManagerServer.Builder server, FilesWorkload manifests,
+                                           FilesWorkload verifications) {
+        return server
+                .route("POST", MANIFEST, request -> manifests.requestManifest(
+                        request.query("path").orElse(null), request.query("output").orElse(null)))
+                .route("POST", VERIFY, request -> verifications.requestVerify(
+                        request.query("path").orElse(null), request.query("manifest").orElse(null)));
+    }
+}

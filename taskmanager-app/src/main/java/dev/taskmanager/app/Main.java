@@ -1,0 +1,96 @@
+package dev.taskmanager.app;
+
+import dev.taskmanager.cli.TasksCli;
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/**
+ * The entry point of {@code taskmanager.jar}, run by the {@code ./taskmanager} launcher: dispatches on
+ * the first word to {@code serve}, {@code tasks} or {@code files}.
+ *
+ * <p>{@link #main} only wires {@code System.out} and {@code System.err} and exits with what
+ * {@link #run} returns; tests call {@code run} directly. Exit codes are those of each command; the
+ * dispatcher itself answers an unknown or missing command with 100, like the {@code tasks} CLI.
+ */
+public final class Main {
+    /** Exit code for an unknown or missing command (as {@code tasks} answers an unknown subcommand). */
+    static final int UNKNOWN_OPERATION = 100;
+
+    private static final String COMMANDS = "serve, tasks, files";
+
+    private Main() {
+    }
+
+    /**
+     * Runs the command line and exits with its code.
+     *
+     * @param args the command and its arguments, e.g. {@code tasks list files -p 10001}
+     */
+    public static void main(String[] args) {
+        int code = run(System.out, System.err, args);
+        System.out.flush();
+        System.exit(code);
+    }
+
+    /**
+     * Runs one command and returns its exit code, without calling {@link System#exit}. {@code serve}
+     * blocks until the JVM shuts down, exactly as on the command line; everything else returns when the command is done.
+     *
+     * @param out  where results go
+     * @param err  where errors go
+     * @param args the command line after the program name
+     * @return the process exit code
+     */
+    static int run(PrintStream out, PrintStream err, String... args) {
+        try {
+            if (args == null || args.length == 0) {
+                err.println("error: unrecognized operation argument: expected one of (" + COMMANDS + "), got nothing");
+                err.println("Run 'taskmanager --help' for the commands.");
+                return UNKNOWN_OPERATION;
+            }
+            String[] rest = Arrays.copyOfRange(args, 1, args.length);
+            switch (args[0]) {
+                case "--help":
+                case "help":
+                    out.print(usage());
+                    return 0;
+                case "tasks":
+                    return TasksCli.run(out, err, args);
+                case "serve":
+                    return Serve.run(out, err, rest);
+                case "files":
+                    return FilesCli.run(out, err, rest);
+                default:
+                    err.println("error: unrecognized operation argument: expected one of (" + COMMANDS + "), got '"
+                            + args[0] + "'");
+                    err.println("Run 'taskmanager --help' for the commands.");
+                    return UNKNOWN_OPERATION;
+            }
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    /** The text of {@code --help}. */
+    static String usage() {
+        return String.join("\n",
+                "Usage: taskmanager <command> [options]",
+                "",
+                "Trees of long-running tasks you can list, watch, wait for and abort, over a",
+                "ScyllaDB-compatible REST API.",
+                "",
+                "Commands:",
+                "  serve [--allow-path DIR]... [flags]",
+                "        serve the REST API and the files routes until stopped; see 'serve --help'",
+                "  tasks <subcommand> [options]",
+                "        list, watch, wait for and abort tasks, like nodetool tasks; see 'tasks --help'",
+                "  files manifest <dir> [--output FILE] [-h HOST] [-p PORT]",
+                "  files verify <dir> --manifest FILE [-h HOST] [-p PORT]",
+                "        start a files operation on a server; prints the task id; see 'files --help'",
+                "  --help",
+                "        print this help",
+
+                "");
+    }
+}

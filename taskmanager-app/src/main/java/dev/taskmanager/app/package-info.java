@@ -1,0 +1,22 @@
+/**
+ * The runnable application, {@code taskmanager.jar}: one {@code main} ({@link dev.taskmanager.app.Main})
+ * for every command, so that a single jar, run by the {@code ./taskmanager} launcher, is the server, the
+ * operator's CLI and the demo.
+ *
+ * <ul>
+ *   <li>{@code Main} dispatches on the first word; {@code main} only wires the process's streams to
+ *       {@code run(out, err, args)}, which returns the exit code and is what the tests call;</li>
+ *   <li>{@code Serve} is the server's {@code serve} plus the files workload, confined to the
+ *       {@code --allow-path} directories; {@code FilesRoutes} adds its {@code POST /files/manifest} and
+ *       {@code POST /files/verify} routes to the API;</li>
+ *   <li>{@code FilesCli} starts those operations from the command line through {@code ApiCall}, one
+ *       {@code HttpURLConnection} POST reporting failures the way the {@code tasks} CLI does;
+ *       {@code tasks} itself is the CLI module's {@link dev.taskmanager.cli.TasksCli};</li>
+ *   <li>{@code Demo} runs a real operation through the API on an in-process server and shows it with
+ *       {@code ProgressView}, live on a terminal, as plain lines otherwise.</li>
+ * </ul>
+ *
+ * <p>Logging: Jetty logs through SLF4J, bound here to slf4j-simple at level {@code warn}
+ * ({@code simplelogger.properties}); the core logs through {@code System.Logger}.
+ */
+package dev.taskmanager.app;

@@ -1,0 +1,91 @@
+package dev.taskmanager.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.taskmanager.TaskManager;
+import dev.taskmanager.server.ServeCommand;
+import dev.taskmanager.server.ServerOptions;
+import dev.taskmanager.server.TaskManagerServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The app's server wiring ({@code serve}'s flags, {@link Serve#customizer}) on a free port, for tests:
+ * the same task manager, routes and files workload as {@code taskmanager serve}, without blocking.
+ */
+final class AppServer implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    final TaskManagerServer server;
+    final String log;
+
+    private AppServer(TaskManagerServer server, String log) {
+        this.server = server;
+        this.log = log;
+    }
+
+    /** Starts on port 0 with {@code roots} allowed and {@code serveFlags} as given to {@code serve}. */
+    static AppServer start(List<Path> roots, String... serveFlags) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--api-port", "0"));
+        args.addAll(Arrays.asList(serveFlags));
+        ServerOptions options = ServeCommand.parse(args.toArray(new String[0]));
+        TaskManager tm = options.newTaskManager();
+        TaskManagerServer.Builder builder = options.newServer(tm);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8)) {
+            Serve.customizer(roots, out).customize(tm, builder);
+        }
+        return new AppServer(builder.build().start(), log.toString(StandardCharsets.UTF_8));
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    TaskManager taskManager() {
+        return server.taskManager();
+    }
+
+    /** {@link Main#run} with {@code -h 127.0.0.1 -p <port>} appended. */
+    Run run(String... args) {
+        List<String> all = new ArrayList<>(Arrays.asList(args));
+        all.addAll(List.of("-h", "127.0.0.1", "-p", String.valueOf(port())));
+        return Run.main(all.toArray(new String[0]));
+    }
+
+    /** A bodiless POST, e.g. to the test API; returns the answer. */
+    HttpResponse<String> post(String pathAndQuery) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(server.uri() + pathAndQuery))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A POST that must answer 200; returns the body. */
+    String postOk(String pathAndQuery) {
+        HttpResponse<String> answer = post(pathAndQuery);
+        assertThat(answer.statusCode()).as("POST %s: %s", pathAndQuery, answer.body()).isEqualTo(200);
+        return answer.body();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

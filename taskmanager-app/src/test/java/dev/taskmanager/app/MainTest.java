@@ -1,0 +1,156 @@
+package dev.taskmanager.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What {@link Main#run} does with each command line, short of starting anything. */
+class MainTest {
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void helpListsEveryCommand() {
+        Run run = Run.main("--help");
+
+        assertThat(run.code()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("serve [--allow-path DIR]",
+                "tasks <subcommand>", "files manifest <dir> [--output FILE]", "files verify <dir> --manifest FILE");
+        assertThat(run.err()).isEmpty();
+    }
+
+    @Test
+    void anUnknownCommandIsAnUnrecognizedOperation() {
+        Run run = Run.main("frobnicate");
+
+        assertThat(run.code()).isEqualTo(100);
+        assertThat(run.err()).contains("unrecognized operation argument", "'frobnicate'");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void noCommandIsAnUnrecognizedOperationToo() {
+        Run run = Run.main();
+
+        assertThat(run.code()).isEqualTo(100);
+        assertThat(run.err()).contains("unrecognized operation argument", "got nothing");
+    }
+
+    @Test
+    void tasksIsDelegatedToTheCli() {
+        Run noSubcommand = Run.main("tasks");
+        assertThat(noSubcommand.code()).isEqualTo(100);
+        assertThat(noSubcommand.err()).contains("unrecognized operation argument", "modules");
+
+        Run help = Run.main("tasks", "--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).contains("usage: taskmanager tasks <subcommand>");
+
+        Run missingId = Run.main("tasks", "status");
+        assertThat(missingId.code()).isEqualTo(1);
+        assertThat(missingId.err()).contains("required parameter is missing: id");
+    }
+
+    @Test
+    void filesWithoutOrWithAnUnknownSubcommandIsAnUnrecognizedOperation() {
+        assertThat(Run.main("files").code()).isEqualTo(100);
+        Run unknown = Run.main("files", "shred", "/tmp");
+        assertThat(unknown.code()).isEqualTo(100);
+        assertThat(unknown.err()).contains("unrecognized operation argument: expected one of (manifest, verify), "
+                + "got 'shred'");
+    }
+
+    @Test
+    void filesHelpNeedsNoServer() {
+        Run run = Run.main("files", "manifest", "--help");
+
+        assertThat(run.code()).isZero();
+        assertThat(run.out()).contains("files manifest <dir> [--output <file>]", "files verify <dir> --manifest <file>");
+    }
+
+    @Test
+    void filesReportsMissingPathsWithExitCode1() {
+        Run noPath = Run.main("files", "manifest");
+        assertThat(noPath.code()).isEqualTo(1);
+        assertThat(noPath.err()).isEqualTo("error processing arguments: required parameter is missing: path\n");
+
+        Run noManifest = Run.main("files", "verify", "/srv");
+        assertThat(noManifest.code()).isEqualTo(1);
+        assertThat(noManifest.err()).contains("required parameter is missing: manifest");
+    }
+
+    @Test
+    void filesReportsBadOptionsWithExitCode2() {
+        assertThat(Run.main("files", "manifest", "/srv", "--bogus").err())
+                .isEqualTo("error: unrecognised option '--bogus'\n");
+        assertThat(Run.main("files", "manifest", "/srv", "--manifest", "m").err())
+                .contains("unrecognised option '--manifest'");
+        assertThat(Run.main("files", "verify", "/srv", "--manifest", "a", "--manifest=b").err())
+                .contains("option '--manifest' cannot be specified more than once");
+        assertThat(Run.main("files", "manifest", "/srv", "-p", "0").err())
+                .contains("the argument ('0') for option '--port' is invalid");
+        assertThat(Run.main("files", "manifest", "/srv", "--output").err())
+                .contains("the required argument for option '--output' is missing");
+        assertThat(Run.main("files", "manifest", "/a", "/b").err()).contains("too many positional options");
+        for (String[] args : new String[][] {{"files", "manifest", "/srv", "--bogus"}, {"files", "manifest", "/a", "/b"},
+                {"files", "manifest", "/srv", "-p", "70000"}}) {
+            assertThat(Run.main(args).code()).as(String.join(" ", args)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void filesWithNoServerListeningFailsWithExitCode4() throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Run run = Run.main("files", "manifest", temp.toString(), "-h", "127.0.0.1", "-p", String.valueOf(port));
+
+        assertThat(run.code()).isEqualTo(4);
+        assertThat(run.err()).startsWith("error: cannot connect to 127.0.0.1:" + port + ": ");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void serveHelpAddsAllowPathToTheServersFlags() {
+        Run run = Run.main("serve", "--help");
+
+        assertThat(run.code()).isZero();
+        assertThat(run.out()).contains("--allow-path DIR", "--api-port PORT", "--enable-test-api", "--help");
+        assertThat(run.out().indexOf("--allow-path")).isLessThan(run.out().indexOf("  --help"));
+    }
+
+    @Test
+    void serveRefusesBadFlagsBeforeStartingAnything() {
+        Run missing = Run.main("serve", "--allow-path", temp.resolve("nope").toString());
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("invalid value '" + temp.resolve("nope") + "' for option '--allow-path': "
+                + "not an existing directory");
+
+        Run noValue = Run.main("serve", "--allow-path");
+        assertThat(noValue.code()).isEqualTo(2);
+        assertThat(noValue.err()).contains("option '--allow-path' needs a value");
+
+        Run serverFlag = Run.main("serve", "--allow-path=" + temp, "--api-port", "banana");
+        assertThat(serverFlag.code()).isEqualTo(2);
+        assertThat(serverFlag.err()).contains("--api-port", "banana");
+
+        Run unknown = Run.main("serve", "--frobnicate");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).contains("unknown option '--frobnicate'");
+    }
+
+    @Test
+    void allowPathsAreTakenOffTheServersCommandLine() {
+        Serve.Arguments arguments = Serve.Arguments.parse("--api-port", "0", "--allow-path", temp.toString(),
+                "--allow-path=" + temp.resolve("."), "--enable-test-api");
+
+        assertThat(arguments.allowedRoots).containsExactly(temp, temp);
+        assertThat(arguments.serverArgs).containsExactly("--api-port", "0", "--enable-test-api");
+    }
+}
