@@ -6,7 +6,7 @@ import java.util.Arrays;
 
 /**
  * The entry point of {@code taskmanager.jar}, run by the {@code ./taskmanager} launcher: dispatches on
- * the first word to {@code serve}, {@code tasks} or {@code files}.
+ * the first word to {@code serve}, {@code tasks}, {@code files} or {@code demo}.
  *
  * <p>{@link #main} only wires {@code System.out} and {@code System.err} and exits with what
  * {@link #run} returns; tests call {@code run} directly. Exit codes are those of each command; the
@@ -16,7 +16,7 @@ public final class Main {
     /** Exit code for an unknown or missing command (as {@code tasks} answers an unknown subcommand). */
     static final int UNKNOWN_OPERATION = 100;
 
-    private static final String COMMANDS = "serve, tasks, files";
+    private static final String COMMANDS = "demo, serve, tasks, files";
 
     private Main() {
     }
@@ -34,7 +34,8 @@ public final class Main {
 
     /**
      * Runs one command and returns its exit code, without calling {@link System#exit}. {@code serve}
-     * blocks until the JVM shuts down, exactly as on the command line; everything else returns when the command is done.
+     * blocks until the JVM shuts down, and {@code demo --keep-serving} until Ctrl-C, exactly as on the
+     * command line; everything else returns when the command is done.
      *
      * @param out  where results go
      * @param err  where errors go
@@ -60,6 +61,8 @@ public final class Main {
                     return Serve.run(out, err, rest);
                 case "files":
                     return FilesCli.run(out, err, rest);
+                case "demo":
+                    return Demo.run(out, err, Demo.Display.detect(out), rest);
                 default:
                     err.println("error: unrecognized operation argument: expected one of (" + COMMANDS + "), got '"
                             + args[0] + "'");
@@ -81,6 +84,9 @@ public final class Main {
                 "ScyllaDB-compatible REST API.",
                 "",
                 "Commands:",
+                "  demo [--keep-serving] [--api-port N] [--path DIR]",
+                "        start a server in this process, compute the SHA-256 manifest of DIR (default:",
+                "        the running JDK) through the API, show the task tree live, then verify it",
                 "  serve [--allow-path DIR]... [flags]",
                 "        serve the REST API and the files routes until stopped; see 'serve --help'",
                 "  tasks <subcommand> [options]",
@@ -90,7 +96,8 @@ public final class Main {
                 "        start a files operation on a server; prints the task id; see 'files --help'",
                 "  --help",
                 "        print this help",
-
+                "",
+                "Start with: taskmanager demo",
                 "");
     }
 }

@@ -19,7 +19,7 @@ class MainTest {
         Run run = Run.main("--help");
 
         assertThat(run.code()).as(run.toString()).isZero();
-        assertThat(run.out()).contains("serve [--allow-path DIR]",
+        assertThat(run.out()).contains("demo [--keep-serving] [--api-port N] [--path DIR]", "serve [--allow-path DIR]",
                 "tasks <subcommand>", "files manifest <dir> [--output FILE]", "files verify <dir> --manifest FILE");
         assertThat(run.err()).isEmpty();
     }
@@ -152,5 +152,24 @@ class MainTest {
 
         assertThat(arguments.allowedRoots).containsExactly(temp, temp);
         assertThat(arguments.serverArgs).containsExactly("--api-port", "0", "--enable-test-api");
+    }
+
+    @Test
+    void demoRefusesBadOptions() {
+        Run unknown = Run.main("demo", "--fast");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).contains("unrecognised option '--fast'");
+
+        Run badPort = Run.main("demo", "--api-port", "99999");
+        assertThat(badPort.code()).isEqualTo(2);
+        assertThat(badPort.err()).contains("invalid value '99999' for option '--api-port'");
+
+        Run badPath = Run.main("demo", "--path", temp.resolve("nope").toString());
+        assertThat(badPath.code()).isEqualTo(2);
+        assertThat(badPath.err()).contains("for option '--path': not an existing directory");
+
+        Run help = Run.main("demo", "--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).contains("--keep-serving", "--api-port N", "--path DIR");
     }
 }

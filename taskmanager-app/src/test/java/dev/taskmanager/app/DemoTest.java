@@ -1,0 +1,99 @@
+package dev.taskmanager.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code demo} end to end, piped (plain progress lines), on a small generated directory. */
+class DemoTest {
+
+    private static final long TOTAL = 100 + (2 << 20) + 5000;
+
+    @TempDir
+    Path temp;
+
+    private Path data;
+
+    @BeforeEach
+    void generateTree() throws Exception {
+        data = Files.createDirectories(temp.resolve("data"));
+        FilesEndToEndTest.write(data.resolve("a.txt"), 100);
+        FilesEndToEndTest.write(Files.createDirectories(data.resolve("sub")).resolve("big.bin"), 2 << 20);
+        FilesEndToEndTest.write(data.resolve("sub/c.txt"), 5000);
+    }
+
+    @Test
+    void theDemoHashesThroughTheApiThenPrintsTheFinalTreeRealByteCountsAndWhatToTryNext() throws Exception {
+        Run run = Run.main("demo", "--api-port", "0", "--path", data.toString());
+
+        assertThat(run.code()).as(run.toString()).isZero();
+        String out = run.out();
+        Path real = data.toRealPath();
+        assertThat(out).doesNotContain("\033[");
+        assertThat(out).contains("Hashing " + real + ": 3 files, 2.0 MiB (" + TOTAL + " bytes)",
+                "POST /files/manifest?path=" + real + "&output=");
+
+        Matcher listening = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)").matcher(out);
+        assertThat(listening.find()).isTrue();
+        String port = listening.group(1);
+        Matcher started = Pattern.compile("-> task ([0-9a-f-]{36})").matcher(out);
+        assertThat(started.find()).isTrue();
+        String id = started.group(1);
+
+        // the final tree: the root and its children, with bytes
+        assertThat(out).contains("The final tree of task " + id + " (in full: ./taskmanager tasks tree " + id
+                + " -p " + port + ")");
+        assertThat(out).containsPattern(id.substring(0, 8) + " +directory +done +2\\.0 / 2\\.0 MiB +" + Pattern.quote(real.toString()));
+        assertThat(out).containsPattern("directory +done +2\\.0 / 2\\.0 MiB +sub");
+        assertThat(out).containsPattern("files +done +100 / 100 B +\\.");
+
+        // real counts, the manifest, the verification
+        assertThat(out).contains("Manifest: done in ", ": 3 files, " + TOTAL + " bytes (2.0 MiB) hashed",
+                "Verify: done in ", "all 3 files match; " + TOTAL + " bytes (2.0 MiB) re-hashed");
+        Matcher written = Pattern.compile("Written to (\\S+)").matcher(out);
+        assertThat(written.find()).isTrue();
+        assertThat(Files.readAllLines(Path.of(written.group(1)))).hasSize(3)
+                .contains(FilesEndToEndTest.sha256(data.resolve("sub/big.bin")) + "  sub/big.bin");
+
+        // the CLI against the in-process server, then the commands to try
+        assertThat(out).containsPattern("task_id +type +kind +scope +state");
+        assertThat(out).containsPattern(id + " manifest +node directory done");
+        assertThat(out).containsPattern("[0-9a-f-]{36} verify +node directory done");
+        assertThat(out).contains(
+                "curl -s http://127.0.0.1:" + port + "/task_manager/task_status/" + id,
+                "curl -s http://127.0.0.1:" + port + "/task_manager/task_status_recursive/" + id,
+                "curl -s http://127.0.0.1:" + port + "/task_manager/list_module_tasks/files",
+                "./taskmanager tasks list files -p " + port,
+                "./taskmanager tasks tree " + id + " -p " + port,
+                "./taskmanager files verify " + real + " --manifest " + written.group(1) + " -p " + port,
+                "--keep-serving");
+        assertThat(out).containsPattern("\\d+\\.\\d+s +100% +2\\.0 / 2\\.0 MiB .* done");
+    }
+
+    @Test
+    void theDemoFallsBackToAFreePortWhenItsPortIsTaken() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Run run = Run.main("demo", "--api-port", String.valueOf(taken.getLocalPort()), "--path", data.toString());
+
+            assertThat(run.code()).as(run.toString()).isZero();
+            assertThat(run.out()).containsPattern("listening on http://127\\.0\\.0\\.1:\\d+ \\(in this process; port "
+                    + taken.getLocalPort() + " is taken: ");
+            assertThat(run.out()).doesNotContain("listening on http://127.0.0.1:" + taken.getLocalPort());
+        }
+    }
+
+    @Test
+    void largeTreesAreReadCappedToLastAboutSevenSecondsAndSmallOnesAreNot() {
+        assertThat(Demo.readCap(1 << 20)).isZero();
+        assertThat(Demo.readCap(7L * 40 << 20)).isEqualTo(40L << 20);
+        assertThat(Demo.readCap(Demo.SMALL_TREE_BYTES)).isEqualTo(Demo.SMALL_TREE_BYTES / 7);
+    }
+}
