@@ -17,6 +17,7 @@ public final class Main {
     static final int UNKNOWN_OPERATION = 100;
 
     private static final String COMMANDS = "demo, serve, tasks, files";
+    private static final String JUL_FORMAT = "java.util.logging.SimpleFormatter.format";
 
     private Main() {
     }
@@ -27,6 +28,11 @@ public final class Main {
      * @param args the command and its arguments, e.g. {@code tasks list files -p 10001}
      */
     public static void main(String[] args) {
+        // The core logs through System.Logger, hence java.util.logging: one line per record, like
+        // Jetty's through slf4j-simple, instead of JUL's default two.
+        if (System.getProperty(JUL_FORMAT) == null) {
+            System.setProperty(JUL_FORMAT, "%1$tY-%1$tm-%1$tdT%1$tH:%1$tM:%1$tS.%1$tL%1$tz %4$s %3$s - %5$s%6$s%n");
+        }
         int code = run(System.out, System.err, args);
         System.out.flush();
         System.exit(code);

@@ -2,12 +2,18 @@ package dev.taskmanager.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +28,29 @@ class DemoTest {
 
     private Path data;
 
+    /** The demo's temporary directories, removed after each test. */
+    private final List<Path> workDirectories = new ArrayList<>();
+
+    @AfterEach
+    void removeWorkDirectories() throws IOException {
+        for (Path work : workDirectories) {
+            try (Stream<Path> files = Files.walk(work)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+    }
+
+    private Run demo(String... args) {
+        Run run = Run.main(args);
+        Matcher written = Pattern.compile("output=(\\S+)").matcher(run.out());
+        if (written.find()) {
+            workDirectories.add(Path.of(written.group(1)).getParent());
+        }
+        return run;
+    }
+
     @BeforeEach
     void generateTree() throws Exception {
         data = Files.createDirectories(temp.resolve("data"));
@@ -32,7 +61,7 @@ class DemoTest {
 
     @Test
     void theDemoHashesThroughTheApiThenPrintsTheFinalTreeRealByteCountsAndWhatToTryNext() throws Exception {
-        Run run = Run.main("demo", "--api-port", "0", "--path", data.toString());
+        Run run = demo("demo", "--api-port", "0", "--path", data.toString());
 
         assertThat(run.code()).as(run.toString()).isZero();
         String out = run.out();
@@ -81,7 +110,7 @@ class DemoTest {
     @Test
     void theDemoFallsBackToAFreePortWhenItsPortIsTaken() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            Run run = Run.main("demo", "--api-port", String.valueOf(taken.getLocalPort()), "--path", data.toString());
+            Run run = demo("demo", "--api-port", String.valueOf(taken.getLocalPort()), "--path", data.toString());
 
             assertThat(run.code()).as(run.toString()).isZero();
             assertThat(run.out()).containsPattern("listening on http://127\\.0\\.0\\.1:\\d+ \\(in this process; port "
