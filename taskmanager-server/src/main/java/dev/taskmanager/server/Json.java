@@ -4,12 +4,14 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.io.SerializedString;
 import dev.taskmanager.TaskStats;
 import dev.taskmanager.TaskStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -45,7 +47,7 @@ final class Json {
 
     /** Renders one value into a byte array; for the small bodies every endpoint but the lists sends. */
     static byte[] render(Writer writer) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
         try (JsonGenerator generator = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
             writer.write(generator);
         } catch (IOException e) {
@@ -69,34 +71,84 @@ final class Json {
         });
     }
 
+    // Keys are pre-encoded once: the generator copies their quoted UTF-8 bytes instead of encoding
+    // and escaping the same names on every request.
+    private static final SerializedString ID = new SerializedString("id");
+    private static final SerializedString TASK_ID = new SerializedString("task_id");
+    private static final SerializedString TYPE = new SerializedString("type");
+    private static final SerializedString KIND = new SerializedString("kind");
+    private static final SerializedString SCOPE = new SerializedString("scope");
+    private static final SerializedString STATE = new SerializedString("state");
+    private static final SerializedString IS_ABORTABLE = new SerializedString("is_abortable");
+    private static final SerializedString START_TIME = new SerializedString("start_time");
+    private static final SerializedString END_TIME = new SerializedString("end_time");
+    private static final SerializedString ERROR = new SerializedString("error");
+    private static final SerializedString PARENT_ID = new SerializedString("parent_id");
+    private static final SerializedString SEQUENCE_NUMBER = new SerializedString("sequence_number");
+    private static final SerializedString SHARD = new SerializedString("shard");
+    private static final SerializedString KEYSPACE = new SerializedString("keyspace");
+    private static final SerializedString TABLE = new SerializedString("table");
+    private static final SerializedString ENTITY = new SerializedString("entity");
+    private static final SerializedString PROGRESS_UNITS = new SerializedString("progress_units");
+    private static final SerializedString PROGRESS_TOTAL = new SerializedString("progress_total");
+    private static final SerializedString PROGRESS_COMPLETED = new SerializedString("progress_completed");
+    private static final SerializedString CHILDREN_IDS = new SerializedString("children_ids");
+    private static final SerializedString NODE = new SerializedString("node");
+    private static final byte[] NONE = ascii("none");
+    private static final byte[] UNSET_TIME_BYTES = ascii(UNSET_TIME);
+    private static final byte[] HEX = ascii("0123456789abcdef");
+
     /** A {@code task_status} object (SPEC §12.3); children are reported on {@code node}. */
     static void writeStatus(JsonGenerator g, TaskStatus s, String node) throws IOException {
         g.writeStartObject();
-        g.writeStringField("id", s.id().toString());
-        g.writeStringField("type", s.type());
-        g.writeStringField("kind", s.kind().wireName());
-        g.writeStringField("scope", s.scope());
-        g.writeStringField("state", s.state().wireName());
-        g.writeBooleanField("is_abortable", s.abortable());
-        g.writeStringField("start_time", time(s.startTime()));
-        g.writeStringField("end_time", time(s.endTime()));
-        g.writeStringField("error", s.error());
-        g.writeStringField("parent_id", s.parentId() == null ? "none" : s.parentId().toString());
-        g.writeNumberField("sequence_number", s.sequenceNumber());
-        g.writeNumberField("shard", s.shard());
-        g.writeStringField("keyspace", s.keyspace());
-        g.writeStringField("table", s.table());
-        g.writeStringField("entity", s.entity());
-        g.writeStringField("progress_units", s.progressUnits());
-        g.writeFieldName("progress_total");
+        g.writeFieldName(ID);
+        writeUuid(g, s.id());
+        g.writeFieldName(TYPE);
+        g.writeString(s.type());
+        g.writeFieldName(KIND);
+        writeAscii(g, s.kind().wireName());
+        g.writeFieldName(SCOPE);
+        g.writeString(s.scope());
+        g.writeFieldName(STATE);
+        writeAscii(g, s.state().wireName());
+        g.writeFieldName(IS_ABORTABLE);
+        g.writeBoolean(s.abortable());
+        g.writeFieldName(START_TIME);
+        writeTime(g, s.startTime());
+        g.writeFieldName(END_TIME);
+        writeTime(g, s.endTime());
+        g.writeFieldName(ERROR);
+        g.writeString(s.error());
+        g.writeFieldName(PARENT_ID);
+        if (s.parentId() == null) {
+            g.writeRawUTF8String(NONE, 0, NONE.length);
+        } else {
+            writeUuid(g, s.parentId());
+        }
+        g.writeFieldName(SEQUENCE_NUMBER);
+        g.writeNumber(s.sequenceNumber());
+        g.writeFieldName(SHARD);
+        g.writeNumber(s.shard());
+        g.writeFieldName(KEYSPACE);
+        g.writeString(s.keyspace());
+        g.writeFieldName(TABLE);
+        g.writeString(s.table());
+        g.writeFieldName(ENTITY);
+        g.writeString(s.entity());
+        g.writeFieldName(PROGRESS_UNITS);
+        g.writeString(s.progressUnits());
+        g.writeFieldName(PROGRESS_TOTAL);
         writeNumber(g, s.progress().total());
-        g.writeFieldName("progress_completed");
+        g.writeFieldName(PROGRESS_COMPLETED);
         writeNumber(g, s.progress().completed());
-        g.writeArrayFieldStart("children_ids");
+        g.writeFieldName(CHILDREN_IDS);
+        g.writeStartArray();
         for (UUID child : s.children()) {
             g.writeStartObject();
-            g.writeStringField("task_id", child.toString());
-            g.writeStringField("node", node);
+            g.writeFieldName(TASK_ID);
+            writeUuid(g, child);
+            g.writeFieldName(NODE);
+            g.writeString(node);
             g.writeEndObject();
         }
         g.writeEndArray();
@@ -106,19 +158,73 @@ final class Json {
     /** A {@code task_stats} object (SPEC §12.2), as {@code list_module_tasks} lists them. */
     static void writeStats(JsonGenerator g, TaskStats s) throws IOException {
         g.writeStartObject();
-        g.writeStringField("task_id", s.id().toString());
-        g.writeStringField("state", s.state().wireName());
-        g.writeStringField("type", s.type());
-        g.writeStringField("kind", s.kind().wireName());
-        g.writeStringField("scope", s.scope());
-        g.writeStringField("keyspace", s.keyspace());
-        g.writeStringField("table", s.table());
-        g.writeStringField("entity", s.entity());
-        g.writeNumberField("sequence_number", s.sequenceNumber());
-        g.writeNumberField("shard", s.shard());
-        g.writeStringField("start_time", time(s.startTime()));
-        g.writeStringField("end_time", time(s.endTime()));
+        g.writeFieldName(TASK_ID);
+        writeUuid(g, s.id());
+        g.writeFieldName(STATE);
+        writeAscii(g, s.state().wireName());
+        g.writeFieldName(TYPE);
+        g.writeString(s.type());
+        g.writeFieldName(KIND);
+        writeAscii(g, s.kind().wireName());
+        g.writeFieldName(SCOPE);
+        g.writeString(s.scope());
+        g.writeFieldName(KEYSPACE);
+        g.writeString(s.keyspace());
+        g.writeFieldName(TABLE);
+        g.writeString(s.table());
+        g.writeFieldName(ENTITY);
+        g.writeString(s.entity());
+        g.writeFieldName(SEQUENCE_NUMBER);
+        g.writeNumber(s.sequenceNumber());
+        g.writeFieldName(SHARD);
+        g.writeNumber(s.shard());
+        g.writeFieldName(START_TIME);
+        writeTime(g, s.startTime());
+        g.writeFieldName(END_TIME);
+        writeTime(g, s.endTime());
         g.writeEndObject();
+    }
+
+    /** Writes a UUID as its lowercase canonical string, straight from its bits: no escaping to check. */
+    static void writeUuid(JsonGenerator g, UUID id) throws IOException {
+        byte[] b = new byte[36];
+        long msb = id.getMostSignificantBits();
+        long lsb = id.getLeastSignificantBits();
+        hex(b, 0, msb >>> 32, 8);
+        b[8] = '-';
+        hex(b, 9, msb >>> 16, 4);
+        b[13] = '-';
+        hex(b, 14, msb, 4);
+        b[18] = '-';
+        hex(b, 19, lsb >>> 48, 4);
+        b[23] = '-';
+        hex(b, 24, lsb, 12);
+        g.writeRawUTF8String(b, 0, 36);
+    }
+
+    private static void hex(byte[] b, int at, long value, int digits) {
+        for (int i = digits - 1; i >= 0; i--) {
+            b[at + i] = HEX[(int) (value & 0xF)];
+            value >>>= 4;
+        }
+    }
+
+    /** Writes a string known to be plain ASCII without escapes (wire names of enums). */
+    private static void writeAscii(JsonGenerator g, String text) throws IOException {
+        g.writeRawUTF8String(ascii(text), 0, text.length());
+    }
+
+    private static void writeTime(JsonGenerator g, Instant instant) throws IOException {
+        if (instant == null) {
+            g.writeRawUTF8String(UNSET_TIME_BYTES, 0, UNSET_TIME_BYTES.length);
+        } else {
+            String text = time(instant);
+            g.writeRawUTF8String(ascii(text), 0, text.length());
+        }
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /**
