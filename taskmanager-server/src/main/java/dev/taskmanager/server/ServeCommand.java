@@ -81,8 +81,7 @@ public final class ServeCommand {
         try {
             options = parse(args);
         } catch (IllegalArgumentException e) {
-            err.println("error: " + e.getMessage());
-            err.println("Run 'serve --help' for the flags.");
+            err.println("error: " + e.getMessage() + " (see serve --help)");
             return USAGE_ERROR;
         }
         if (options.help()) {

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -74,8 +75,9 @@ class ServeCommandTest {
         int code = ServeCommand.run(print(out), print(err), args);
         assertThat(code).isEqualTo(2);
         assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
-        String first = err.toString(StandardCharsets.UTF_8).lines().findFirst().orElse("");
-        assertThat(first).startsWith("error: ").contains(message);
+        List<String> lines = err.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0)).startsWith("error: ").contains(message).endsWith("(see serve --help)");
     }
 
     @Test
