@@ -1,8 +1,6 @@
 package dev.taskmanager.server;
 
 import java.nio.ByteBuffer;
-import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -40,12 +38,6 @@ final class JsonErrorHandler extends ErrorHandler {
         response.getHeaders().put(Exchange.JSON);
         response.write(true, ByteBuffer.wrap(Json.error(status, message(status, message))), callback);
         return true;
-    }
-
-    @Override
-    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-        fields.put(HttpHeader.CONTENT_TYPE, "application/json");
-        return ByteBuffer.wrap(Json.error(status, message(status, reason)));
     }
 
     private static String message(int status, Object message) {
