@@ -172,8 +172,7 @@ final class Demo {
         try {
             options = Options.parse(args);
         } catch (IllegalArgumentException e) {
-            err.println("error: " + e.getMessage());
-            err.println("Run 'taskmanager demo --help' for the options.");
+            err.println("error: " + e.getMessage() + " (see taskmanager demo --help)");
             return USAGE_ERROR;
         }
         if (options.help()) {

@@ -33,8 +33,7 @@ final class Serve {
             arguments = Arguments.parse(args);
             options = ServeCommand.parse(arguments.serverArgs);
         } catch (IllegalArgumentException e) {
-            err.println("error: " + e.getMessage());
-            err.println("Run 'taskmanager serve --help' for the flags.");
+            err.println("error: " + e.getMessage() + " (see taskmanager serve --help)");
             return ServeCommand.USAGE_ERROR;
         }
         if (options.help()) {
