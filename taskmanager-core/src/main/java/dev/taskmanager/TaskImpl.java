@@ -482,8 +482,10 @@ final class TaskImpl implements TrackedTask, Progress {
         boolean parentFoldsNext;
         synchronized (parent) {
             if (parent.sealed || parent.liveChildren == null || !parent.liveChildren.remove(this)) {
-                LOG.log(System.Logger.Level.WARNING, "Cannot fold task {0} into parent {1}: the parent is "
-                        + "no longer registered; keeping the task and its subtree unfolded", id, parent.id);
+                // Expected while a module stops (everything leaves at once); worth a warning otherwise.
+                LOG.log(module.isStopped() ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
+                        "Cannot fold task {0} into parent {1}: the parent is no longer registered; keeping "
+                        + "the task and its subtree unfolded", id, parent.id);
                 return Fold.PARENT_GONE;
             }
             if (parent.foldedChildren == null) {
