@@ -31,34 +31,48 @@ for _ in $(seq 1 300); do grep -q '^ready' "$out" && break; sleep 0.1; done
 grep '^ready' "$out" || { cat "$out"; exit 1; }
 id=$(awk '/^ready/ {print $2}' "$out")
 
-run() { # name url -> prints a result line on stderr and the requests/second on stdout
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }   # the server JVM's user+system time
+TICKS=$(getconf CLK_TCK)
+
+run() { # name url -> prints a result line on stderr and "req/s server-cpu-us-per-request" on stdout
+  before=$(cpu_ticks)
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$2" >/tmp/wrk.$$ 2>&1
+  after=$(cpu_ticks)
   rps=$(awk '/^Requests\/sec/ {print $2}' /tmp/wrk.$$)
+  requests=$(awk '/requests in/ {print $1}' /tmp/wrk.$$)
+  cpu=$(awk -v b="$before" -v a="$after" -v t="$TICKS" -v n="$requests" 'BEGIN {printf "%.1f", (a - b) / t * 1e6 / n}')
   p50=$(awk '$1=="50%" {print $2}' /tmp/wrk.$$)
   p99=$(awk '$1=="99%" {print $2}' /tmp/wrk.$$)
   errors=$(grep -E 'Non-2xx|Socket errors' /tmp/wrk.$$ | tr -s ' ' || true)
-  printf '%-34s %10s req/s   p50 %-8s p99 %-8s %s\n' "$1" "$rps" "$p50" "$p99" "$errors" >&2
+  printf '%-34s %10s req/s  server CPU %6s us/req  p50 %-8s p99 %-8s %s\n' "$1" "$rps" "$cpu" "$p50" "$p99" "$errors" >&2
   rm -f /tmp/wrk.$$
-  echo "$rps"
+  echo "$rps $cpu"
 }
 
 FLOOR_URL="http://127.0.0.1:$FLOOR_PORT/floor"
 STATUS_URL="http://127.0.0.1:$API_PORT/task_manager/task_status/$id"
 LIST_URL="http://127.0.0.1:$API_PORT/task_manager/list_module_tasks/bench"
 echo "warming up..." >&2
-wrk -t"$THREADS" -c"$CONNECTIONS" -d5s "$FLOOR_URL" >/dev/null
-wrk -t"$THREADS" -c"$CONNECTIONS" -d5s "$STATUS_URL" >/dev/null
+wrk -t"$THREADS" -c"$CONNECTIONS" -d10s "$FLOOR_URL" >/dev/null
+wrk -t"$THREADS" -c"$CONNECTIONS" -d10s "$STATUS_URL" >/dev/null
 wrk -t1 -c4 -d5s "$LIST_URL" >/dev/null
 
-# Alternate floor and task_status so that drift on a shared machine hits both alike.
-floor_sum=0; status_sum=0
+# Alternate floor and task_status so that drift on a shared machine hits both alike. Throughput on a
+# shared 2-core box swings with whatever else runs; the server's CPU time per request is far steadier,
+# so both ratios are printed: throughput, and capacity (floor CPU per request / task_status CPU per request).
+results=""
 for round in $(seq 1 "${ROUNDS:-3}"); do
-  f=$(run "floor (fixed JSON, same stack) #$round" "$FLOOR_URL")
-  s=$(run "task_status #$round" "$STATUS_URL")
-  floor_sum=$(awk -v a="$floor_sum" -v b="$f" 'BEGIN {print a + b}')
-  status_sum=$(awk -v a="$status_sum" -v b="$s" 'BEGIN {print a + b}')
+  results="$results floor $(run "floor (fixed JSON, same stack) #$round" "$FLOOR_URL")"
+  results="$results status $(run "task_status #$round" "$STATUS_URL")"
 done
-awk -v s="$status_sum" -v f="$floor_sum" 'BEGIN { printf "task_status / floor = %.0f%% (target >= 80%%)\n", 100 * s / f }' >&2
+median() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+pick() { echo "$results" | awk -v k="$1" -v f="$2" '{for (i = 1; i <= NF; i += 3) if ($i == k) printf "%s ", $(i + f)}'; }
+floor_rps=$(pick floor 1 | median); status_rps=$(pick status 1 | median)
+floor_cpu=$(pick floor 2 | median); status_cpu=$(pick status 2 | median)
+awk -v sr="$status_rps" -v fr="$floor_rps" -v sc="$status_cpu" -v fc="$floor_cpu" 'BEGIN {
+  printf "medians: floor %.0f req/s %.1f us/req, task_status %.0f req/s %.1f us/req\n", fr, fc, sr, sc
+  printf "task_status / floor: throughput %.0f%%, capacity at equal server CPU %.0f%% (target >= 80%%)\n",
+         100 * sr / fr, 100 * fc / sc }' >&2
 THREADS=1 CONNECTIONS=4 run "list_module_tasks (10,000 tasks)" "$LIST_URL" >/dev/null
 
 exec 3>&-; wait $server 2>/dev/null || true

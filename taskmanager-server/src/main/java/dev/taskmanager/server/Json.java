@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.io.SerializedString;
+import dev.taskmanager.TaskKind;
+import dev.taskmanager.TaskState;
 import dev.taskmanager.TaskStats;
 import dev.taskmanager.TaskStatus;
 import java.io.ByteArrayOutputStream;
@@ -97,6 +99,17 @@ final class Json {
     private static final byte[] NONE = ascii("none");
     private static final byte[] UNSET_TIME_BYTES = ascii(UNSET_TIME);
     private static final byte[] HEX = ascii("0123456789abcdef");
+    private static final byte[][] STATE_NAMES = wireNames(TaskState.values());
+    private static final byte[][] KIND_NAMES = wireNames(TaskKind.values());
+
+    private static byte[][] wireNames(Enum<?>[] values) {
+        byte[][] names = new byte[values.length][];
+        for (Enum<?> value : values) {
+            names[value.ordinal()] = ascii(value instanceof TaskState ? ((TaskState) value).wireName()
+                    : ((TaskKind) value).wireName());
+        }
+        return names;
+    }
 
     /** A {@code task_status} object (SPEC §12.3); children are reported on {@code node}. */
     static void writeStatus(JsonGenerator g, TaskStatus s, String node) throws IOException {
@@ -106,11 +119,11 @@ final class Json {
         g.writeFieldName(TYPE);
         g.writeString(s.type());
         g.writeFieldName(KIND);
-        writeAscii(g, s.kind().wireName());
+        writeKind(g, s.kind());
         g.writeFieldName(SCOPE);
         g.writeString(s.scope());
         g.writeFieldName(STATE);
-        writeAscii(g, s.state().wireName());
+        writeState(g, s.state());
         g.writeFieldName(IS_ABORTABLE);
         g.writeBoolean(s.abortable());
         g.writeFieldName(START_TIME);
@@ -161,11 +174,11 @@ final class Json {
         g.writeFieldName(TASK_ID);
         writeUuid(g, s.id());
         g.writeFieldName(STATE);
-        writeAscii(g, s.state().wireName());
+        writeState(g, s.state());
         g.writeFieldName(TYPE);
         g.writeString(s.type());
         g.writeFieldName(KIND);
-        writeAscii(g, s.kind().wireName());
+        writeKind(g, s.kind());
         g.writeFieldName(SCOPE);
         g.writeString(s.scope());
         g.writeFieldName(KEYSPACE);
@@ -209,18 +222,29 @@ final class Json {
         }
     }
 
-    /** Writes a string known to be plain ASCII without escapes (wire names of enums). */
-    private static void writeAscii(JsonGenerator g, String text) throws IOException {
-        g.writeRawUTF8String(ascii(text), 0, text.length());
+    private static void writeState(JsonGenerator g, TaskState state) throws IOException {
+        byte[] name = STATE_NAMES[state.ordinal()];
+        g.writeRawUTF8String(name, 0, name.length);
+    }
+
+    private static void writeKind(JsonGenerator g, TaskKind kind) throws IOException {
+        byte[] name = KIND_NAMES[kind.ordinal()];
+        g.writeRawUTF8String(name, 0, name.length);
     }
 
     private static void writeTime(JsonGenerator g, Instant instant) throws IOException {
         if (instant == null) {
             g.writeRawUTF8String(UNSET_TIME_BYTES, 0, UNSET_TIME_BYTES.length);
-        } else {
-            String text = time(instant);
-            g.writeRawUTF8String(ascii(text), 0, text.length());
+            return;
         }
+        LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0, ZoneOffset.UTC);
+        if (t.getYear() < 0 || t.getYear() > 9999) {
+            g.writeString(time(instant));
+            return;
+        }
+        byte[] b = new byte[20];
+        format(t, b);
+        g.writeRawUTF8String(b, 0, 20);
     }
 
     private static byte[] ascii(String text) {
@@ -255,8 +279,14 @@ final class Json {
         if (year < 0 || year > 9999) {
             return t.toString() + "Z"; // ISO-8601 with a sign or more digits; never seen in practice
         }
-        char[] c = new char[20];
-        put4(c, 0, year);
+        byte[] b = new byte[20];
+        format(t, b);
+        return new String(b, StandardCharsets.ISO_8859_1);
+    }
+
+    /** Writes {@code YYYY-MM-DDTHH:MM:SSZ} into 20 bytes; the year must be 0 to 9999. */
+    private static void format(LocalDateTime t, byte[] c) {
+        put4(c, 0, t.getYear());
         c[4] = '-';
         put2(c, 5, t.getMonthValue());
         c[7] = '-';
@@ -268,15 +298,14 @@ final class Json {
         c[16] = ':';
         put2(c, 17, t.getSecond());
         c[19] = 'Z';
-        return new String(c);
     }
 
-    private static void put2(char[] c, int at, int value) {
-        c[at] = (char) ('0' + value / 10);
-        c[at + 1] = (char) ('0' + value % 10);
+    private static void put2(byte[] c, int at, int value) {
+        c[at] = (byte) ('0' + value / 10);
+        c[at + 1] = (byte) ('0' + value % 10);
     }
 
-    private static void put4(char[] c, int at, int value) {
+    private static void put4(byte[] c, int at, int value) {
         put2(c, at, value / 100);
         put2(c, at + 2, value % 100);
     }
