@@ -2,7 +2,7 @@ package dev.taskmanager;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Deadlines of finished root tasks retained under a TTL (SPEC §6), without a timer or thread per task.
@@ -44,9 +44,10 @@ final class Expiry {
      * Hands every task past its deadline to {@code unregister}, in batches, so that expiring a million
      * tasks never holds a lane's lock for long.
      *
-     * @return how many tasks were expired
+     * @param unregister removes a task, answering whether it was still registered
+     * @return how many tasks this pass removed (not those already gone another way)
      */
-    int expire(Consumer<TaskImpl> unregister) {
+    int expire(Predicate<TaskImpl> unregister) {
         long now = ticker.read();
         int expired = 0;
         TaskImpl[] batch = new TaskImpl[BATCH];
@@ -61,10 +62,11 @@ final class Expiry {
                     }
                 }
                 for (int i = 0; i < taken; i++) {
-                    unregister.accept(batch[i]);
+                    if (unregister.test(batch[i])) {
+                        expired++;
+                    }
                     batch[i] = null;
                 }
-                expired += taken;
             } while (taken == BATCH);
         }
         return expired;

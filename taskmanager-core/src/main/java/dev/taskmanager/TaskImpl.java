@@ -188,13 +188,19 @@ final class TaskImpl implements TrackedTask, Progress {
         long start = hasStarted(c) ? startEpochNanos : EpochNanos.UNSET;
         long end = isComplete(c) ? endEpochNanos : EpochNanos.UNSET;
         String err = isComplete(c) ? error : null;
-        List<TaskImpl> live;
-        List<FoldedTask> folded;
-        TaskProgress own;
-        synchronized (this) {
-            live = liveChildren == null ? List.of() : List.copyOf(liveChildren);
-            folded = foldedChildren == null ? List.of() : List.copyOf(foldedChildren);
-            own = ownProgressLocked();
+        List<TaskImpl> live = List.of();
+        List<FoldedTask> folded = List.of();
+        TaskProgress own = null;
+        // Racy peek: a task that never had children or progress (most leaves, every task being
+        // polled before its work begins) is read without its monitor, so pollers never contend. A
+        // stale peek shows the task as it was an instant ago; anything non-null takes the lock.
+        boolean plain = liveChildren == null && foldedChildren == null && progressFlags == 0;
+        if (!plain) {
+            synchronized (this) {
+                live = liveChildren == null ? List.of() : List.copyOf(liveChildren);
+                folded = foldedChildren == null ? List.of() : List.copyOf(foldedChildren);
+                own = ownProgressLocked();
+            }
         }
         List<UUID> children = new ArrayList<>(live.size() + folded.size());
         for (TaskImpl child : live) {
@@ -203,7 +209,7 @@ final class TaskImpl implements TrackedTask, Progress {
         for (FoldedTask child : folded) {
             children.add(child.id());
         }
-        TaskProgress progress = own != null ? own : childrenProgress(s, live, folded);
+        TaskProgress progress = plain ? TaskProgress.NONE : own != null ? own : childrenProgress(s, live, folded);
         return new TaskStatus(id, module.name(), type, TaskKind.NODE, scope, s, isAbortable(),
                 EpochNanos.toInstant(start), EpochNanos.toInstant(end), err == null ? "" : err,
                 parent == null ? null : parent.id, sequenceNumber, shard, keyspace, table, entity,

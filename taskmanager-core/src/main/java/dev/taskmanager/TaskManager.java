@@ -212,6 +212,18 @@ public final class TaskManager implements AutoCloseable {
         }
     }
 
+    /**
+     * Unregisters one finished task now, regardless of its TTL (the test API's {@code DELETE
+     * test_task}; a one-task {@link TaskModule#drain()}). A running or created task is left alone:
+     * it is still doing work that someone may wait for.
+     *
+     * @return whether a finished task with this id was registered and is now gone
+     */
+    public boolean unregister(UUID id) {
+        Optional<TaskImpl> task = findRegistered(id);
+        return task.isPresent() && task.get().state().isTerminal() && unregister(task.get());
+    }
+
     Optional<TaskImpl> findRegistered(UUID id) {
         Objects.requireNonNull(id, "id");
         for (ConcurrentHashMap<UUID, TaskImpl> shard : shards) {

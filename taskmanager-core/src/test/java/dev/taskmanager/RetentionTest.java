@@ -169,6 +169,32 @@ class RetentionTest {
     }
 
     @Test
+    void cleanUpCountsOnlyTasksItRemovedItself() {
+        TrackedTask lookedUp = finishedRoot(false);
+        finishedRoot(false);
+        time.advance(Duration.ofSeconds(10));
+
+        assertThat(tm.find(lookedUp.id())).isEmpty(); // lazy expiry removes it first
+
+        assertThat(tm.cleanUp()).isEqualTo(1);
+    }
+
+    @Test
+    void oneFinishedTaskCanBeUnregisteredRegardlessOfTtlButARunningOneCannot() {
+        TrackedTask finished = finishedRoot(true);
+        TrackedTask other = finishedRoot(true);
+        TrackedTask running = module.task("repair").track();
+        running.start();
+
+        assertThat(tm.unregister(finished.id())).isTrue();
+        assertThat(tm.unregister(finished.id())).isFalse();
+        assertThat(tm.unregister(running.id())).isFalse();
+        assertThat(tm.find(finished.id())).isEmpty();
+        assertThat(tm.find(other.id())).isPresent();
+        assertThat(tm.find(running.id())).isPresent();
+    }
+
+    @Test
     void negativeTtlsAreRefused() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> tm.setTaskTtl(Duration.ofSeconds(-1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("taskTtl");

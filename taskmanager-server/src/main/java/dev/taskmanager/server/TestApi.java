@@ -144,7 +144,7 @@ final class TestApi {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("test task " + id + " did not complete", e);
         }
-        Unregistration.unregister(tm(), id);
+        tm().unregister(id);
         tasks.remove(id);
         ex.sendEmpty();
     }

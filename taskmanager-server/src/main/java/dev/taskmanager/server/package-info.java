@@ -40,7 +40,6 @@
  * handler and the one exception mapper), {@code Router} (method + path templates),
  * {@code Params} (typed, validated parameters), {@code Json} (rendering of {@code task_status} and
  * {@code task_stats}), {@code CompatRoutes} (§12), {@code Waiters} (asynchronous
- * {@code wait_task}), {@code TestApi} (§13), {@code JsonErrorHandler} (Jetty's own errors as JSON),
- * {@code Unregistration} (single-task removal for the test API).
+ * {@code wait_task}), {@code TestApi} (§13), {@code JsonErrorHandler} (Jetty's own errors as JSON).
  */
 package dev.taskmanager.server;
