@@ -18,10 +18,11 @@ import java.util.concurrent.TimeoutException;
  * outside it sees these fields, only {@link TaskStatus} snapshots.
  *
  * <p><b>State.</b> One volatile control word, {@link #ctl}, holds the lifecycle state and the abort
- * bit and changes only by compare-and-set, so starting and completing a task take no lock. Fields
- * that a transition sets (times, error) are written while the word is in an intermediate state
- * ({@code STARTING}, {@code COMPLETING}) that only the CAS winner can reach, then published by the
- * volatile write that leaves it; readers read the word first and trust only the fields it covers.
+ * bit and changes only by compare-and-set, so starting and completing a task take no lock. The
+ * fields a transition sets are published by the volatile write of the word: the start time is
+ * written just before the CAS to {@code RUNNING}; end time and error are written in
+ * {@code COMPLETING}, which only the CAS winner can reach, before the write that leaves it. Readers
+ * read the word first and trust only the fields it covers.
  *
  * <p><b>Locking.</b> Children, progress, abort callbacks and the interrupt target are guarded by
  * this object's monitor. The engine never holds two task monitors at once (a parent copies what it
@@ -43,17 +44,16 @@ final class TaskImpl implements TrackedTask, Progress {
     }
 
     // The control word: a lifecycle state in the low bits, plus the ABORT bit. Legal transitions:
-    //   CREATED -> STARTING -> RUNNING -> COMPLETING -> DONE | FAILED
-    //   CREATED -> COMPLETING -> FAILED     (aborted before start, or finished without starting)
-    // STARTING and COMPLETING are owned by the thread whose CAS entered them; readers see them as
-    // created and running. ABORT is set at most once, and never once COMPLETING is reached, so
-    // leaving COMPLETING is a plain volatile write. DONE and FAILED are final.
+    //   CREATED -> RUNNING -> COMPLETING -> DONE | FAILED
+    //   CREATED -> COMPLETING -> DONE | FAILED   (aborted before start, or finished without starting)
+    // COMPLETING is owned by the thread whose CAS entered it; readers see it as running. ABORT is
+    // set at most once, and never once COMPLETING is reached, so leaving COMPLETING is a plain
+    // volatile write. DONE and FAILED are final.
     private static final int CREATED = 0;
-    private static final int STARTING = 1;
-    private static final int RUNNING = 2;
-    private static final int COMPLETING = 3;
-    private static final int DONE_STATE = 4;
-    private static final int FAILED_STATE = 5;
+    private static final int RUNNING = 1;
+    private static final int COMPLETING = 2;
+    private static final int DONE_STATE = 3;
+    private static final int FAILED_STATE = 4;
     private static final int STATE_MASK = 7;
     private static final int ABORT = 8;
 
@@ -80,7 +80,7 @@ final class TaskImpl implements TrackedTask, Progress {
     private volatile int ctl = CREATED;
     /** Why the task was aborted; written before the ABORT bit is set, so whoever sees the bit sees it. */
     private volatile String abortReason;
-    private long startEpochNanos = EpochNanos.UNSET; // published by leaving STARTING
+    private long startEpochNanos = EpochNanos.UNSET; // published by the CAS to RUNNING
     private long endEpochNanos = EpochNanos.UNSET;   // published by leaving COMPLETING
     private String error;                            // published by leaving COMPLETING
 
@@ -143,7 +143,6 @@ final class TaskImpl implements TrackedTask, Progress {
     private static TaskState publicState(int ctl) {
         switch (ctl & STATE_MASK) {
             case CREATED:
-            case STARTING:
                 return TaskState.CREATED;
             case RUNNING:
             case COMPLETING:
@@ -357,6 +356,7 @@ final class TaskImpl implements TrackedTask, Progress {
      * @throws IllegalStateException if the task was already started
      */
     boolean begin() {
+        long now = module.manager().wallNow();
         for (;;) {
             int c = ctl;
             if ((c & STATE_MASK) != CREATED) {
@@ -368,15 +368,13 @@ final class TaskImpl implements TrackedTask, Progress {
                     completeAs(false, null, ABORT);
                     return false;
                 }
-            } else if (CTL.compareAndSet(this, c, STARTING)) {
-                break;
-            }
-        }
-        startEpochNanos = module.manager().wallNow();
-        for (;;) { // an abort may set its bit while we are STARTING: keep it
-            int c = ctl;
-            if (CTL.compareAndSet(this, c, RUNNING | (c & ABORT))) {
-                return true;
+            } else {
+                // Written before the CAS that publishes it. Only a second, concurrent start (a
+                // programming error, answered with an exception) could overwrite it, by nanoseconds.
+                startEpochNanos = now;
+                if (CTL.compareAndSet(this, c, RUNNING)) {
+                    return true;
+                }
             }
         }
     }
@@ -403,10 +401,6 @@ final class TaskImpl implements TrackedTask, Progress {
             int state = c & STATE_MASK;
             if (state >= COMPLETING) {
                 return false;
-            }
-            if (state == STARTING) { // a start is publishing its time; it takes nanoseconds
-                Thread.onSpinWait();
-                continue;
             }
             if (CTL.compareAndSet(this, c, COMPLETING | (c & ABORT))) {
                 completeAs(success, failure, c & ABORT);

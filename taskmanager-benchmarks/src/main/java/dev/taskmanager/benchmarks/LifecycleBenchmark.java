@@ -3,12 +3,16 @@ package dev.taskmanager.benchmarks;
 import dev.taskmanager.TaskManager;
 import dev.taskmanager.TaskModule;
 import dev.taskmanager.TrackedTask;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -42,16 +46,36 @@ public class LifecycleBenchmark {
     private final ConcurrentHashMap<UUID, Object> floorMap = new ConcurrentHashMap<>();
     private TaskManager taskManager;
     private TaskModule module;
+    private TaskManager frozenClockManager;
+    private TaskModule frozenClockModule;
+
+    private TaskManager twoShardManager;
+    private TaskModule twoShardModule;
+
+    /** Gives each benchmark thread its own shard, as a service spreading work over shards would. */
+    @State(Scope.Thread)
+    public static class ThreadShard {
+        private static final AtomicInteger NEXT = new AtomicInteger();
+        final int shard = NEXT.getAndIncrement() % 2;
+    }
 
     @Setup
     public void setUp() {
+        twoShardManager = TaskManager.builder().shards(2).taskTtl(Duration.ZERO)
+                .housekeepingInterval(Duration.ZERO).build();
+        twoShardModule = twoShardManager.module("bench");
         taskManager = TaskManager.builder().taskTtl(Duration.ZERO).housekeepingInterval(Duration.ZERO).build();
         module = taskManager.module("bench");
+        frozenClockManager = TaskManager.builder().taskTtl(Duration.ZERO).housekeepingInterval(Duration.ZERO)
+                .clock(Clock.fixed(Instant.parse("2025-01-16T16:12:11Z"), ZoneOffset.UTC)).build();
+        frozenClockModule = frozenClockManager.module("bench");
     }
 
     @TearDown
     public void tearDown() {
         taskManager.close();
+        frozenClockManager.close();
+        twoShardManager.close();
     }
 
     private CompletableFuture<Object> floorTask() {
@@ -65,6 +89,10 @@ public class LifecycleBenchmark {
     }
 
     private TrackedTask rootLifecycle() {
+        return rootLifecycle(module);
+    }
+
+    private static TrackedTask rootLifecycle(TaskModule module) {
         TrackedTask task = module.task("bench").track();
         task.start();
         task.complete();
@@ -97,6 +125,30 @@ public class LifecycleBenchmark {
     @Threads(2)
     public TrackedTask w1RootLifecycle2Threads() {
         return rootLifecycle();
+    }
+
+    /**
+     * W1, two threads, each creating its roots on its own shard: no shared sequence counter and
+     * separate registry maps, which is what shards are for.
+     */
+    @Benchmark
+    @Threads(2)
+    public TrackedTask w1RootLifecycle2ThreadsOwnShards(ThreadShard threadShard) {
+        TrackedTask task = twoShardModule.task("bench").shard(threadShard.shard).track();
+        task.start();
+        task.complete();
+        return task;
+    }
+
+    /**
+     * W1 with a frozen wall clock, one thread: the engine's own cost. The difference to W1 is the
+     * two wall-clock readings SPEC §3 requires (start and end time), about 30 ns each on a machine
+     * whose {@code System.nanoTime()} costs that much.
+     */
+    @Benchmark
+    @Threads(1)
+    public TrackedTask w1RootLifecycleFrozenClock1Thread() {
+        return rootLifecycle(frozenClockModule);
     }
 
     /** W2: a root and 16 children that fold into it; the cost of the whole tree. */
