@@ -229,7 +229,7 @@ public final class TaskManager implements AutoCloseable {
         for (ConcurrentHashMap<UUID, TaskImpl> shard : shards) {
             TaskImpl task = shard.get(id);
             if (task != null) {
-                if (Expiry.isExpired(task, ticker.read())) {
+                if (task.deadline != TaskImpl.NO_DEADLINE && Expiry.isExpired(task, ticker.read())) {
                     unregister(task);
                     return Optional.empty();
                 }
