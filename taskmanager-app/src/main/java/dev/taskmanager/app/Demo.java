@@ -5,14 +5,17 @@ import dev.taskmanager.TaskListener;
 import dev.taskmanager.TaskManager;
 import dev.taskmanager.TaskState;
 import dev.taskmanager.TaskStatus;
+import dev.taskmanager.cli.FilesCli;
 import dev.taskmanager.cli.TasksCli;
 import dev.taskmanager.files.FilesWorkload;
 import dev.taskmanager.files.Manifest;
 import dev.taskmanager.server.ServeCommand;
 import dev.taskmanager.server.ServerOptions;
 import dev.taskmanager.server.TaskManagerServer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -237,7 +240,7 @@ final class Demo {
                 Map<String, String> params = new LinkedHashMap<>();
                 params.put("path", directory.toString());
                 params.put("output", manifestFile.toString());
-                Phase manifest = phase(FilesRoutes.MANIFEST, params);
+                Phase manifest = phase("manifest", FilesRoutes.MANIFEST, params);
                 if (manifest == null) {
                     return FAILED;
                 }
@@ -260,7 +263,7 @@ final class Demo {
                     params = new LinkedHashMap<>();
                     params.put("path", directory.toString());
                     params.put("manifest", manifestFile.toString());
-                    Phase verify = phase(FilesRoutes.VERIFY, params);
+                    Phase verify = phase("verify", FilesRoutes.VERIFY, params);
                     if (verify == null) {
                         return FAILED;
                     }
@@ -323,8 +326,12 @@ final class Demo {
             return " -p " + port;
         }
 
-        /** Starts an operation through HTTP and shows it until it ends; {@code null} if it could not start. */
-        private Phase phase(String route, Map<String, String> params) throws InterruptedException {
+        /**
+         * Starts an operation through HTTP, with {@code taskmanager files <subcommand>} as a user would,
+         * and shows it until it ends; {@code null} if it could not start (the CLI's message is on stderr).
+         */
+        private Phase phase(String subcommand, String route, Map<String, String> params)
+                throws InterruptedException {
             out.println();
             StringBuilder request = new StringBuilder("POST ").append(route);
             char separator = '?';
@@ -337,14 +344,10 @@ final class Demo {
             tm.addListener(counter);
             try {
                 long start = System.nanoTime();
-                String answer;
-                try {
-                    answer = ApiCall.postForString(host, server.port(), route, params);
-                } catch (ApiCall.Failure e) {
-                    err.println(e.getMessage());
+                UUID id = start(subcommand, params);
+                if (id == null) {
                     return null;
                 }
-                UUID id = UUID.fromString(answer);
                 out.println(request);
                 out.println("  -> task " + id);
                 Task task = tm.find(id).orElseThrow(() -> new IllegalStateException("task " + id + " vanished"));
@@ -353,6 +356,27 @@ final class Demo {
             } finally {
                 tm.removeListener(counter);
             }
+        }
+
+        /**
+         * Runs {@code files <subcommand> --host=H --port=P --<name>=<value>... -- <path>} and returns the id
+         * it prints, or {@code null} if it failed, having said why on {@code err}. Values are attached and
+         * the path comes after {@code --}, so that none can be taken for an option.
+         */
+        private UUID start(String subcommand, Map<String, String> params) {
+            List<String> args = new ArrayList<>(List.of("files", subcommand, "--host=" + host,
+                    "--port=" + server.port()));
+            params.forEach((name, value) -> {
+                if (!name.equals("path")) {
+                    args.add("--" + name + "=" + value);
+                }
+            });
+            args.add("--");
+            args.add(params.get("path"));
+            ByteArrayOutputStream printed = new ByteArrayOutputStream();
+            int code = FilesCli.run(new PrintStream(printed, true, StandardCharsets.UTF_8), err,
+                    args.toArray(new String[0]));
+            return code == 0 ? UUID.fromString(printed.toString(StandardCharsets.UTF_8).trim()) : null;
         }
 
         private TaskStatus watch(Task task, Counter counter, long start) throws InterruptedException {

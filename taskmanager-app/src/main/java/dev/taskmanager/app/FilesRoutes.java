@@ -19,6 +19,9 @@ import dev.taskmanager.server.TaskManagerServer;
  * the compat API. A missing parameter, a path outside the allowed directories, a missing directory or
  * a malformed path is answered 400 with a message naming the parameter (the workload's
  * {@link IllegalArgumentException}s, which the server maps to 400).
+ *
+ * <p>{@code taskmanager files} ({@link dev.taskmanager.cli.FilesCli}) spells these paths out itself,
+ * since the CLI module depends on nothing; {@code FilesEndToEndTest} keeps the two in step.
  */
 final class FilesRoutes {
     static final String MANIFEST = "/files/manifest";

@@ -1,5 +1,6 @@
 package dev.taskmanager.app;
 
+import dev.taskmanager.cli.FilesCli;
 import dev.taskmanager.cli.TasksCli;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -66,7 +67,7 @@ public final class Main {
                 case "serve":
                     return Serve.run(out, err, rest);
                 case "files":
-                    return FilesCli.run(out, err, rest);
+                    return FilesCli.run(out, err, args);
                 case "demo":
                     return Demo.run(out, err, Demo.Display.detect(out), rest);
                 default:

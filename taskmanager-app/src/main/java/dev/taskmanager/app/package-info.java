@@ -9,9 +9,9 @@
  *   <li>{@code Serve} is the server's {@code serve} plus the files workload, confined to the
  *       {@code --allow-path} directories; {@code FilesRoutes} adds its {@code POST /files/manifest} and
  *       {@code POST /files/verify} routes to the API;</li>
- *   <li>{@code FilesCli} starts those operations from the command line through {@code ApiCall}, one
- *       {@code HttpURLConnection} POST reporting failures the way the {@code tasks} CLI does;
- *       {@code tasks} itself is the CLI module's {@link dev.taskmanager.cli.TasksCli};</li>
+ *   <li>{@code tasks} and {@code files} (which starts those operations from the command line) are the
+ *       CLI module's {@link dev.taskmanager.cli.TasksCli} and {@link dev.taskmanager.cli.FilesCli},
+ *       which share one HTTP client and so report failures alike;</li>
  *   <li>{@code Demo} runs a real operation through the API on an in-process server and shows it with
  *       {@code ProgressView}, live on a terminal, as plain lines otherwise.</li>
  * </ul>

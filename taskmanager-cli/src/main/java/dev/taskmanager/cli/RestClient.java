@@ -23,8 +23,9 @@ import java.util.StringJoiner;
  * <p>Requests follow SPEC §14.5: parameters travel in the query string, there is never a body
  * (a POST says {@code Content-Length: 0}). Path segments and parameter values are
  * percent-encoded but otherwise sent exactly as typed; the CLI never validates ids. HTTP/1.1, no
- * proxy, no redirects, a 5 s connect timeout and no read timeout, so that {@code wait} without
- * {@code --timeout} can wait as long as the task runs.
+ * proxy, no redirects, a 5 s connect timeout and by default no read timeout, so that {@code wait}
+ * without {@code --timeout} can wait as long as the task runs ({@link FilesCli}, whose requests
+ * are answered at once, sets one).
  *
  * <p><b>Why {@link HttpURLConnection} and not {@code java.net.http.HttpClient}.</b> Measured on
  * JDK 17, one {@code tasks modules} took about 0.75 s of wall time with {@code HttpClient} and
@@ -43,9 +44,20 @@ final class RestClient {
     private static final int CONNECT_TIMEOUT_MILLIS = (int) Duration.ofSeconds(5).toMillis();
 
     private final String authority;
+    private final int readTimeoutMillis;
 
+    /** A client with no read timeout: an answer may take as long as the server needs. */
     RestClient(String host, int port) {
+        this(host, port, Duration.ZERO);
+    }
+
+    /**
+     * A client that gives up on an answer after {@code readTimeout} without data (a failed
+     * request, exit 4); {@link Duration#ZERO} waits forever.
+     */
+    RestClient(String host, int port, Duration readTimeout) {
         this.authority = uriHost(host) + ":" + port;
+        this.readTimeoutMillis = Math.toIntExact(readTimeout.toMillis());
     }
 
     /** {@code /task_manager/<segment>/<segment>...}, each segment percent-encoded. */
@@ -93,6 +105,26 @@ final class RestClient {
         send("POST", path, params);
     }
 
+    /**
+     * POST without a body whose answer must be one JSON string (the files routes answer the id of
+     * the task they started), returned unescaped. Anything else, JSON or not, fails quoting the
+     * body as it was sent.
+     */
+    String postForString(String path, Map<String, String> params) {
+        String text = new String(send("POST", path, params), StandardCharsets.UTF_8);
+        Json value;
+        try {
+            value = JsonParser.parse(text);
+        } catch (IllegalArgumentException notJson) {
+            value = null;
+        }
+        if (value instanceof Json.Str string) {
+            return string.value();
+        }
+        throw new CliException(CliException.REQUEST_FAILED, "error: POST " + path + " returned "
+                + abbreviate(text) + " where a JSON string was expected");
+    }
+
     private byte[] send(String method, String path, Map<String, String> params) {
         HttpURLConnection connection = null;
         boolean connected = false;
@@ -101,7 +133,7 @@ final class RestClient {
             connection = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
             connection.setRequestMethod(method);
             connection.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
-            connection.setReadTimeout(0);
+            connection.setReadTimeout(readTimeoutMillis);
             connection.setInstanceFollowRedirects(false);
             connection.setUseCaches(false);
             connection.setRequestProperty("Accept", "application/json");

@@ -9,7 +9,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Runs {@link TasksCli} in-process and captures what it printed and returned. */
+/** Runs {@link TasksCli} (or {@link FilesCli}) in-process and captures what it printed and returned. */
 final class Cli {
 
     /** What one invocation produced. */
@@ -47,6 +47,24 @@ final class Cli {
         }
         return new Result(code, out.toString(StandardCharsets.UTF_8),
                 err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Runs {@link FilesCli} with {@code args} (starting with {@code files}). */
+    static Result files(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+                PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            code = FilesCli.run(o, e, args);
+        }
+        return new Result(code, out.toString(StandardCharsets.UTF_8),
+                err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** {@link #files} with {@code -h 127.0.0.1 -p <port>} of {@code server} appended. */
+    static Result filesAgainst(FakeServer server, String... args) {
+        return files(concat(args, server.address()));
     }
 
     /** Runs {@code args} followed by {@code -h 127.0.0.1 -p <port>} of {@code server}. */
