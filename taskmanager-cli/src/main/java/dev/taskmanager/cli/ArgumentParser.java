@@ -193,7 +193,8 @@ final class ArgumentParser {
         return Long.parseLong(value) <= max;
     }
 
-    private static boolean isUsableHost(String host) {
+    /** Whether {@code host} can stand in an {@code http://host:port/} URI; shared with {@code files}. */
+    static boolean isUsableHost(String host) {
         try {
             return new URI("http://" + RestClient.uriHost(host) + ":1/").getHost() != null;
         } catch (URISyntaxException e) {

@@ -163,6 +163,10 @@ public final class FilesCli {
             throw badArguments("too many positional options have been specified on the "
                     + "command line");
         }
+        String host = parsed.options.get("--host");
+        if (host != null && !ArgumentParser.isUsableHost(host)) {
+            throw badArguments("the argument ('" + host + "') for option '--host' is invalid");
+        }
         String port = parsed.options.get("--port");
         if (port != null && !validPort(port)) {
             throw badArguments("the argument ('" + port + "') for option '--port' is invalid");

@@ -308,6 +308,15 @@ class FilesCliTest {
         assertThat(result.exitCode()).isEqualTo(2);
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"a b", "[::1", ""})
+    void aHostThatCannotBeInAUrlExitsWith2InsteadOfCrashing(String host) {
+        Cli.Result result = Cli.files("files", "manifest", "/srv", "-h", host);
+
+        assertThat(result.err()).isEqualTo("error: the argument ('" + host + "') for option '--host' is invalid\n");
+        assertThat(result.exitCode()).isEqualTo(2);
+    }
+
     @Test
     void theDefaultsAreLocalhostAndPort10000() {
         FilesCli.Command command = FilesCli.parse("files", "manifest", "/srv");
