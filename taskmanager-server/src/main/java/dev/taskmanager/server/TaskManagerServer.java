@@ -252,9 +252,7 @@ public final class TaskManagerServer implements AutoCloseable {
          * it when binding {@code 0.0.0.0}, to the address clients use.
          */
         public Builder nodeAddress(String address) {
-            if (Objects.requireNonNull(address, "address").isBlank()) {
-                throw new IllegalArgumentException("node address must not be blank");
-            }
+            options.nodeAddress(address); // validates
             this.nodeAddress = address;
             return this;
         }
