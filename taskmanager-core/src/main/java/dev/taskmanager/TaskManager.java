@@ -55,6 +55,7 @@ import java.util.stream.Stream;
  */
 public final class TaskManager implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TaskManager.class.getName());
+    private static final int INITIAL_SHARD_CAPACITY = 1024;
 
     private final ConcurrentHashMap<UUID, TaskImpl>[] shards;
     private final ConcurrentHashMap<String, TaskModule> modules = new ConcurrentHashMap<>();
@@ -80,7 +81,9 @@ public final class TaskManager implements AutoCloseable {
         int shardCount = builder.shards != null ? builder.shards : 1;
         this.shards = new ConcurrentHashMap[shardCount];
         for (int i = 0; i < shardCount; i++) {
-            shards[i] = new ConcurrentHashMap<>();
+            // Pre-sized: a default 16-slot table fits in one cache line, which every thread creating or
+            // finishing a task would then write to, so even two threads would contend on it.
+            shards[i] = new ConcurrentHashMap<>(INITIAL_SHARD_CAPACITY);
         }
         this.clock = builder.clock;
         this.ticker = builder.ticker != null ? builder.ticker : Ticker.SYSTEM;

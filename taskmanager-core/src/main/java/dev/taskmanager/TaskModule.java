@@ -24,14 +24,16 @@ public final class TaskModule {
 
     private final String name;
     private final TaskManager manager;
+    /** One counter per shard, {@link #COUNTER_STRIDE} slots apart so that shards never share a cache line. */
     private final AtomicLongArray sequenceNumbers;
+    private static final int COUNTER_STRIDE = 16;
     private volatile boolean stopping;
     private volatile ClusterTaskProvider clusterTasks;
 
     TaskModule(String name, TaskManager manager) {
         this.name = name;
         this.manager = manager;
-        this.sequenceNumbers = new AtomicLongArray(manager.shardCount());
+        this.sequenceNumbers = new AtomicLongArray(manager.shardCount() * COUNTER_STRIDE);
     }
 
     /** The module's name, unique within its task manager. */
@@ -236,7 +238,7 @@ public final class TaskModule {
     }
 
     long nextSequenceNumber(int shard) {
-        return sequenceNumbers.incrementAndGet(shard);
+        return sequenceNumbers.incrementAndGet(shard * COUNTER_STRIDE);
     }
 
     TaskManager manager() {
