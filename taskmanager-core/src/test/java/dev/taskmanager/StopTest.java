@@ -54,13 +54,25 @@ class StopTest {
         started.await();
 
         StopReport report = module.stop(Duration.ofMillis(50));
+        CountDownLatch unregistered = new CountDownLatch(1);
+        tm.addListener(new TaskListener() {
+            @Override
+            public void onUnregistered(Task task) {
+                if (task.id().equals(stubborn.id())) {
+                    unregistered.countDown();
+                }
+            }
+        });
 
         assertThat(report.module()).isEqualTo("repair");
         assertThat(report.stillRunning()).extracting(TaskStats::id).containsExactly(stubborn.id());
         assertThat(tm.moduleNames()).doesNotContain("repair");
         release.countDown();
         assertThat(stubborn.done().get(10, TimeUnit.SECONDS).state()).isEqualTo(TaskState.FAILED);
-        assertThat(tm.find(stubborn.id())).as("a stopped module's late task leaves at completion").isEmpty();
+        // Waiters are released before retention starts (SPEC §2.4), so wait for the unregistration itself.
+        assertThat(unregistered.await(10, TimeUnit.SECONDS))
+                .as("a stopped module's late task leaves at completion").isTrue();
+        assertThat(tm.find(stubborn.id())).isEmpty();
     }
 
     @Test
