@@ -182,37 +182,26 @@ final class TaskImpl implements TrackedTask, Progress {
 
     @Override
     public TaskStatus status() {
-        int c = ctl;
-        TaskState s = publicState(c);
+        return status(ctl, family());
+    }
+
+    /** The snapshot of this task in state {@code c}, with children and progress from {@code family}. */
+    private TaskStatus status(int c, Family family) {
         long start = hasStarted(c) ? startEpochNanos : EpochNanos.UNSET;
         long end = isComplete(c) ? endEpochNanos : EpochNanos.UNSET;
         String err = isComplete(c) ? error : null;
-        List<TaskImpl> live = List.of();
-        List<FoldedTask> folded = List.of();
-        TaskProgress own = null;
-        // Racy peek: a task that never had children or progress (most leaves, every task being
-        // polled before its work begins) is read without its monitor, so pollers never contend. A
-        // stale peek shows the task as it was an instant ago; anything non-null takes the lock.
-        boolean plain = liveChildren == null && foldedChildren == null && progressFlags == 0;
-        if (!plain) {
-            synchronized (this) {
-                live = liveChildren == null ? List.of() : List.copyOf(liveChildren);
-                folded = foldedChildren == null ? List.of() : List.copyOf(foldedChildren);
-                own = ownProgressLocked();
-            }
-        }
-        List<UUID> children = new ArrayList<>(live.size() + folded.size());
-        for (TaskImpl child : live) {
+        List<UUID> children = new ArrayList<>(family.live.size() + family.folded.size());
+        for (TaskImpl child : family.live) {
             children.add(child.id);
         }
-        for (FoldedTask child : folded) {
+        for (FoldedTask child : family.folded) {
             children.add(child.id());
         }
-        TaskProgress progress = plain ? TaskProgress.NONE : own != null ? own : childrenProgress(s, live, folded);
+        TaskState s = publicState(c);
         return new TaskStatus(id, module.name(), type, TaskKind.NODE, scope, s, isAbortable(),
                 EpochNanos.toInstant(start), EpochNanos.toInstant(end), err == null ? "" : err,
                 parent == null ? null : parent.id, sequenceNumber, shard, keyspace, table, entity,
-                progressUnits, progress, children, isUserTask(), isInternal());
+                progressUnits, family.progress(s), children, isUserTask(), isInternal());
     }
 
     @Override
@@ -233,15 +222,10 @@ final class TaskImpl implements TrackedTask, Progress {
             Object next = queue.poll();
             if (next instanceof TaskImpl) {
                 TaskImpl task = (TaskImpl) next;
-                result.add(task.status());
-                synchronized (task) {
-                    if (task.liveChildren != null) {
-                        queue.addAll(task.liveChildren);
-                    }
-                    if (task.foldedChildren != null) {
-                        queue.addAll(task.foldedChildren);
-                    }
-                }
+                Family family = task.family();
+                result.add(task.status(task.ctl, family));
+                queue.addAll(family.live);
+                queue.addAll(family.folded);
             } else {
                 FoldedTask record = (FoldedTask) next;
                 result.add(record.toStatus());
@@ -253,52 +237,72 @@ final class TaskImpl implements TrackedTask, Progress {
 
     /** Progress now (SPEC §8.2): the task's own report if it made one, else its children's sum. */
     TaskProgress currentProgress() {
-        TaskState s = state();
-        List<TaskImpl> live;
-        List<FoldedTask> folded;
+        return family().progress(state());
+    }
+
+    /**
+     * A consistent copy of the children and progress fields, taken under the monitor. A task that
+     * never had children or progress (most leaves, every task polled before its work begins) is read
+     * without the monitor, so pollers never contend: a stale peek shows the task as it was an
+     * instant ago, and anything non-null takes the lock.
+     */
+    private Family family() {
+        if (liveChildren == null && foldedChildren == null && progressFlags == 0) {
+            return Family.NONE;
+        }
         synchronized (this) {
-            TaskProgress own = ownProgressLocked();
-            if (own != null) {
-                return own;
+            return new Family(liveChildren == null ? List.of() : List.copyOf(liveChildren),
+                    foldedChildren == null ? List.of() : List.copyOf(foldedChildren), progressFlags,
+                    completed, expectedTotal);
+        }
+    }
+
+    /** Children and progress fields of one task, copied together. */
+    private static final class Family {
+        static final Family NONE = new Family(List.of(), List.of(), (byte) 0, 0, 0);
+
+        final List<TaskImpl> live;
+        final List<FoldedTask> folded;
+        private final byte progressFlags;
+        private final double completed;
+        private final double expectedTotal;
+
+        Family(List<TaskImpl> live, List<FoldedTask> folded, byte progressFlags, double completed,
+               double expectedTotal) {
+            this.live = live;
+            this.folded = folded;
+            this.progressFlags = progressFlags;
+            this.completed = completed;
+            this.expectedTotal = expectedTotal;
+        }
+
+        /**
+         * SPEC §8.2: the task's own report if it made one (total 0 if it declared none); otherwise,
+         * complete, the sum over its children; running, {@code 0/0} with no expected total and no
+         * children, else the children's completed sum against the expected total if declared, or
+         * the children's total.
+         */
+        TaskProgress progress(TaskState state) {
+            boolean hasExpected = (progressFlags & HAS_EXPECTED_TOTAL) != 0;
+            if ((progressFlags & REPORTS_OWN_PROGRESS) != 0) {
+                return new TaskProgress(completed, hasExpected ? expectedTotal : 0);
             }
-            live = liveChildren == null ? List.of() : List.copyOf(liveChildren);
-            folded = foldedChildren == null ? List.of() : List.copyOf(foldedChildren);
+            if (!state.isTerminal() && !hasExpected && live.isEmpty() && folded.isEmpty()) {
+                return TaskProgress.NONE;
+            }
+            double sumCompleted = 0;
+            double sumTotal = 0;
+            for (TaskImpl child : live) {
+                TaskProgress p = child.currentProgress();
+                sumCompleted += p.completed();
+                sumTotal += p.total();
+            }
+            for (FoldedTask child : folded) {
+                sumCompleted += child.progress().completed();
+                sumTotal += child.progress().total();
+            }
+            return new TaskProgress(sumCompleted, state.isTerminal() || !hasExpected ? sumTotal : expectedTotal);
         }
-        return childrenProgress(s, live, folded);
-    }
-
-    /** The task's own report, or null if it reports nothing itself. */
-    private TaskProgress ownProgressLocked() {
-        if ((progressFlags & REPORTS_OWN_PROGRESS) == 0) {
-            return null;
-        }
-        return new TaskProgress(completed, (progressFlags & HAS_EXPECTED_TOTAL) != 0 ? expectedTotal : 0);
-    }
-
-    /** SPEC §8.2 for a task that reports nothing itself; called without holding the lock. */
-    private TaskProgress childrenProgress(TaskState s, List<TaskImpl> live, List<FoldedTask> folded) {
-        boolean hasExpected;
-        double expected;
-        synchronized (this) {
-            hasExpected = (progressFlags & HAS_EXPECTED_TOTAL) != 0;
-            expected = expectedTotal;
-        }
-        if (!s.isTerminal() && !hasExpected && live.isEmpty() && folded.isEmpty()) {
-            return TaskProgress.NONE;
-        }
-        double sumCompleted = 0;
-        double sumTotal = 0;
-        for (TaskImpl child : live) {
-            TaskProgress p = child.currentProgress();
-            sumCompleted += p.completed();
-            sumTotal += p.total();
-        }
-        for (FoldedTask child : folded) {
-            sumCompleted += child.progress().completed();
-            sumTotal += child.progress().total();
-        }
-        double total = s.isTerminal() || !hasExpected ? sumTotal : expected;
-        return new TaskProgress(sumCompleted, total);
     }
 
     // ---------------------------------------------------------------- progress
@@ -508,14 +512,14 @@ final class TaskImpl implements TrackedTask, Progress {
         }
     }
 
+    /** The record this finished task leaves in its parent; its start, end and error are published. */
     private FoldedTask toRecord() {
-        TaskProgress progress = currentProgress();
-        synchronized (this) {
-            return new FoldedTask(id, module.name(), type, state(), isAbortable(), startEpochNanos,
-                    endEpochNanos, error == null ? "" : error, parent == null ? null : parent.id,
-                    sequenceNumber, shard, scope, keyspace, table, entity, progressUnits, progress,
-                    isUserTask(), isInternal(), FoldedTask.failuresAmong(foldedChildren));
-        }
+        Family family = family();
+        TaskState state = state();
+        return new FoldedTask(id, module.name(), type, state, isAbortable(), startEpochNanos, endEpochNanos,
+                error == null ? "" : error, parent == null ? null : parent.id, sequenceNumber, shard, scope,
+                keyspace, table, entity, progressUnits, family.progress(state), isUserTask(), isInternal(),
+                FoldedTask.failuresAmong(family.folded));
     }
 
     // ---------------------------------------------------------------- children
