@@ -305,18 +305,17 @@ public final class TaskManager implements AutoCloseable {
             return;
         }
         listeners.started(task);
+        Throwable failure = null;
         try {
             body.run(new ManagedContext(task));
-            task.stopInterrupting();
-            task.finish(true, null);
         } catch (Throwable t) {
-            task.stopInterrupting();
-            task.finish(false, Errors.render(t));
-            if (t instanceof VirtualMachineError) {
-                throw (VirtualMachineError) t;
-            }
-        } finally {
-            Thread.interrupted(); // an abort's interrupt must not leak into the executor's next job
+            failure = t;
+        }
+        task.stopInterrupting();
+        Thread.interrupted(); // an abort's interrupt must not leak into the executor's next job
+        task.finish(failure == null, failure == null ? null : Errors.render(failure));
+        if (failure instanceof VirtualMachineError) {
+            throw (VirtualMachineError) failure;
         }
     }
 
