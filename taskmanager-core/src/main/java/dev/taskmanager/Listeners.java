@@ -1,6 +1,7 @@
 package dev.taskmanager;
 
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * The registered {@link TaskListener}s, copied on write so that dispatch reads one volatile array and
@@ -37,51 +38,42 @@ final class Listeners {
     }
 
     void created(Task task) {
-        for (TaskListener listener : listeners) {
-            try {
-                listener.onCreated(task);
-            } catch (RuntimeException e) {
-                logFailure(listener, "onCreated", e);
-            }
+        if (any()) {
+            dispatch("onCreated", listener -> listener.onCreated(task));
         }
     }
 
     void started(Task task) {
-        for (TaskListener listener : listeners) {
-            try {
-                listener.onStarted(task);
-            } catch (RuntimeException e) {
-                logFailure(listener, "onStarted", e);
-            }
+        if (any()) {
+            dispatch("onStarted", listener -> listener.onStarted(task));
         }
     }
 
     void progress(Task task) {
-        for (TaskListener listener : listeners) {
-            try {
-                listener.onProgress(task);
-            } catch (RuntimeException e) {
-                logFailure(listener, "onProgress", e);
-            }
+        if (any()) {
+            dispatch("onProgress", listener -> listener.onProgress(task));
         }
     }
 
     void finished(TaskStatus status) {
-        for (TaskListener listener : listeners) {
-            try {
-                listener.onFinished(status);
-            } catch (RuntimeException e) {
-                logFailure(listener, "onFinished", e);
-            }
+        if (any()) {
+            dispatch("onFinished", listener -> listener.onFinished(status));
         }
     }
 
     void unregistered(Task task) {
+        if (any()) {
+            dispatch("onUnregistered", listener -> listener.onUnregistered(task));
+        }
+    }
+
+    /** Calls every listener; the callback object is only created when someone listens. */
+    private void dispatch(String method, Consumer<TaskListener> call) {
         for (TaskListener listener : listeners) {
             try {
-                listener.onUnregistered(task);
+                call.accept(listener);
             } catch (RuntimeException e) {
-                logFailure(listener, "onUnregistered", e);
+                logFailure(listener, method, e);
             }
         }
     }
