@@ -268,6 +268,11 @@ public final class FilesWorkload {
         return paths.workDirectory();
     }
 
+    /** File-system calls given up on that have not ended yet (see {@link IoGuard}); for tests. */
+    int stuckCalls() {
+        return resources.guard().stuckCalls();
+    }
+
     /** The options this workload was created with. */
     public Options options() {
         return options;

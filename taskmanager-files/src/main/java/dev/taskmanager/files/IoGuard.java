@@ -25,11 +25,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * which three things notify: the call ending, the task's abort callback, and the timed wait running
  * out. The call reports liveness through its {@link Pulse} (a beat per buffer read, per directory
  * entry listed, per slice of a throttled wait). On abort the waiter cancels the call, which stops at
- * its next beat, and waits at most the stall timeout for it to end, so that files open at once stay
- * within the workload's bounds. When the pulse has been silent for the stall timeout, the waiter
- * cancels the call, tries to free it ({@link Pulse#opening}: a FIFO is opened for writing, which
- * completes the stuck open), and abandons it: the task goes on and fails that file with a clear
- * error. An abandoned call that ends later closes whatever it returned; one that never ends holds a
+ * its next beat, frees it if it is stuck in an open ({@link Pulse#opening}: a FIFO is opened for
+ * writing too, which completes the stuck open), and waits up to {@value #ABORT_GRACE_MILLIS} ms for
+ * it to end, so that files open at once stay within the workload's bounds; then abandons it. When
+ * the pulse has been silent for the stall timeout, the waiter cancels the call, frees it the same
+ * way, and abandons it: the task goes on and fails that file with a clear error. An abandoned call that ends later closes whatever it returned; one that never ends holds a
  * thread and its descriptors, so at most {@value #MAX_STUCK_CALLS} may be stuck at once, and new
  * calls are refused while that many are.
  *
@@ -39,6 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class IoGuard {
     /** How many abandoned calls may still be stuck before new calls are refused. */
     static final int MAX_STUCK_CALLS = 16;
+    /** How long, at most, an aborted task waits for its call to stop (a call stops at its next beat). */
+    static final long ABORT_GRACE_MILLIS = 1000;
 
     /** A file-system call, run on a guard thread, reporting liveness through its pulse. */
     @FunctionalInterface
@@ -59,6 +61,11 @@ final class IoGuard {
                     thread.setDaemon(true);
                     return thread;
                 });
+    }
+
+    private static String describe(long nanos) {
+        long millis = TimeUnit.NANOSECONDS.toMillis(nanos);
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
     }
 
     /** Abandoned calls that have not ended yet. */
@@ -194,15 +201,12 @@ final class IoGuard {
                     long idle = System.nanoTime() - pulse.lastBeat;
                     if (idle >= stallNanos) {
                         String blockedOn = pulse.opening;
-                        Runnable unblock = pulse.unblock;
                         pulse.cancel();
                         abandon(job);
-                        if (unblock != null) {
-                            unblock.run();
-                        }
-                        throw new FileCheckException("no progress for " + Duration.ofNanos(stallNanos).toMillis()
-                                + " ms " + (blockedOn != null ? "opening " + blockedOn + " (a FIFO that nobody "
-                                + "writes to blocks this); gave up on it" : what + "; gave up on it"));
+                        unblock(pulse);
+                        throw new FileCheckException("no progress for " + describe(stallNanos) + " "
+                                + (blockedOn != null ? "opening " + blockedOn + " (a FIFO that nobody writes to "
+                                + "blocks this)" : what) + "; gave up on it");
                     }
                     try {
                         wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(stallNanos - idle) + 1));
@@ -216,18 +220,15 @@ final class IoGuard {
             return job.outcome();
         }
 
-        /** After a cancel: waits up to the stall timeout for the call to stop, else abandons it. */
+        /** After a cancel: frees the call if it is stuck in an open, waits a little for it to stop, else abandons it. */
         private void awaitEnd(Job<?> job, Pulse pulse) {
-            long deadline = System.nanoTime() + stallNanos;
+            unblock(pulse);
+            long deadline = System.nanoTime() + Math.min(stallNanos, TimeUnit.MILLISECONDS.toNanos(ABORT_GRACE_MILLIS));
             boolean interrupted = false;
             while (!job.finished) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    Runnable unblock = pulse.unblock;
                     abandon(job);
-                    if (unblock != null) {
-                        unblock.run();
-                    }
                     break;
                 }
                 try {
@@ -238,6 +239,13 @@ final class IoGuard {
             }
             if (interrupted) {
                 Thread.currentThread().interrupt();
+            }
+        }
+
+        private void unblock(Pulse pulse) {
+            Runnable unblock = pulse.unblock;
+            if (unblock != null) {
+                unblock.run();
             }
         }
 
