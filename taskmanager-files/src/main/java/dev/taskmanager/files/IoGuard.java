@@ -87,7 +87,7 @@ final class IoGuard {
         private volatile boolean cancelled;
         private volatile String opening;
         private volatile Runnable unblock;
-        private volatile int position;
+        private int position;
 
         /** Records progress: the stall timeout counts from the last beat. */
         void beat() {
@@ -141,13 +141,18 @@ final class IoGuard {
             beat();
         }
 
-        /** Which item of a batch the call is on (e.g. the index of a file), for the caller to resume after. */
-        void at(int position) {
-            this.position = position;
-            beat();
+        /**
+         * Which item of a batch the call is on (e.g. the index of a file), for the caller to resume
+         * after; ignored once the call is cancelled, so that the caller reads where it was given up.
+         */
+        synchronized void at(int position) {
+            if (!cancelled) {
+                this.position = position;
+                beat();
+            }
         }
 
-        int position() {
+        synchronized int position() {
             return position;
         }
     }
