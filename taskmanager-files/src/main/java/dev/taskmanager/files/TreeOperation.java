@@ -484,13 +484,14 @@ final class TreeOperation {
             return;
         }
         try (opened) {
+            ByteBuffer buffer = ByteBuffer.allocate(options.bufferSize());
             for (int i = from; i < files.size(); i++) {
                 int index = i;
                 pulse.at(index);
                 pulse.check();
                 Object outcome;
                 try {
-                    outcome = process(opened, files.get(index), pulse,
+                    outcome = process(opened, files.get(index), buffer, pulse,
                             n -> pulse.deliver(() -> bytesRead.add(index, n)));
                 } catch (IOException | FileCheckException e) {
                     outcome = e;
@@ -513,10 +514,10 @@ final class TreeOperation {
     }
 
     /** Hashes one file, then records its digest (manifest) or checks it (verify). */
-    private Object process(OpenDirectory directory, FileEntry file, IoGuard.Pulse pulse,
+    private Object process(OpenDirectory directory, FileEntry file, ByteBuffer buffer, IoGuard.Pulse pulse,
                            LongConsumer bytesRead)
             throws IOException, InterruptedException {
-        String digest = hash(directory, file, pulse, bytesRead);
+        String digest = hash(directory, file, buffer, pulse, bytesRead);
         if (kind == Kind.MANIFEST) {
             pulse.deliver(() -> digests.put(file.path(), digest));
             return digest;
@@ -533,7 +534,7 @@ final class TreeOperation {
      * and still be one on the open descriptor; it must be the same file, of the same size and
      * modification time, after the last byte is read.
      */
-    private String hash(OpenDirectory directory, FileEntry file, IoGuard.Pulse pulse,
+    private String hash(OpenDirectory directory, FileEntry file, ByteBuffer buffer, IoGuard.Pulse pulse,
                         LongConsumer bytesRead)
             throws IOException, InterruptedException {
         String name = file.name();
@@ -571,7 +572,6 @@ final class TreeOperation {
             try (channel) {
                 requireSeekable(channel, "the file");
                 sizeAtOpen = channel.size();
-                ByteBuffer buffer = ByteBuffer.allocate(options.bufferSize());
                 while (true) {
                     pulse.check();
                     buffer.clear();
