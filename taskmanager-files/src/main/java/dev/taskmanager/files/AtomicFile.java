@@ -86,6 +86,8 @@ final class AtomicFile {
             if (!replace) {
                 requireAbsent(directory, name);
             }
+            // A writer given up on (an fsync slower than the stall timeout) must not rename after all.
+            pulse.check();
             directory.rename(temporary, name);
             renamed = true;
             directory.sync();
