@@ -207,6 +207,29 @@ class VerifyOperationTest {
         assertThat(files.startVerify(tree, theirs).await(WAIT).state()).isEqualTo(TaskState.DONE);
     }
 
+    @Test
+    void thePathBasedFallbackForPlatformsWithoutSecureDirectoryStreamsGivesTheSameResults() throws Exception {
+        FilesWorkload fallback = FilesWorkload.create(tm, List.of(allowed), FilesWorkload.Options.builder()
+                .largeFileThreshold(Trees.THRESHOLD).workDirectory(temp.resolve("work")).forcePathFallback().build());
+        Path output = allowed.resolve("fallback.sha256");
+
+        ManifestRun run = fallback.startManifest(tree, output);
+        assertThat(run.task().await(WAIT).state()).isEqualTo(TaskState.DONE);
+        assertThat(Manifest.read(output).entries()).isEqualTo(Trees.digests(tree));
+        assertThat(fallback.startVerify(tree, output).await(WAIT).state()).isEqualTo(TaskState.DONE);
+
+        Path outside = Files.createDirectories(temp.resolve("outside"));
+        Trees.write(outside.resolve("x.dat"), 5 * 1024, "e/x.dat".hashCode());
+        Path e = tree.resolve("e");
+        Files.move(e, tree.resolve("e.real"));
+        Files.createSymbolicLink(e, outside);
+        Task verify = fallback.startVerify(tree, output);
+        assertThat(verify.await(WAIT).error()).isEqualTo("1 of 9 files failed verification");
+        assertThat(Trees.find(verify.statusRecursive(), "file", "e/x.dat").error())
+                .isEqualTo("cannot be reached: " + tree.toRealPath().resolve("e")
+                        + " is a symbolic link, not a directory (links are not followed)");
+    }
+
     private static void flipFirstByte(Path file) throws IOException {
         byte[] content = Files.readAllBytes(file);
         content[0] ^= 1;
