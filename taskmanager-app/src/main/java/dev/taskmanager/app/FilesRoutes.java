@@ -10,14 +10,18 @@ import dev.taskmanager.server.TaskManagerServer;
  *   <caption>Files routes</caption>
  *   <tr><th>route</th><th>parameters</th><th>answer</th></tr>
  *   <tr><td>{@code POST /files/manifest}</td><td>{@code path} (required), {@code output} (optional;
- *       default {@code <work directory>/<task id>.sha256})</td><td>the task id, as a JSON string</td></tr>
- *   <tr><td>{@code POST /files/verify}</td><td>{@code path}, {@code manifest} (both required)</td>
+ *       default {@code <data dir>/files/<task id>.sha256}), {@code overwrite} (optional boolean, default
+ *       false: an existing output is refused)</td><td>the task id, as a JSON string</td></tr>
+ *   <tr><td>{@code POST /files/verify}</td><td>{@code path}, {@code manifest} (both required),
+ *       {@code skip_unreadable} (optional boolean, default false: a file that cannot be read fails the
+ *       verification; true reports it as {@code skipped: ...})</td>
  *       <td>the task id, as a JSON string</td></tr>
  * </table>
  *
  * <p>The task is a user task of module {@code files}, started before the answer is sent; watch it with
- * the compat API. A missing parameter, a path outside the allowed directories, a missing directory or
- * a malformed path is answered 400 with a message naming the parameter (the workload's
+ * the compat API. A missing parameter, a path outside the allowed directories, a missing directory, a
+ * malformed path, an existing output without {@code overwrite=true} or a boolean that is not
+ * {@code true/false/1/0} is answered 400 with a message naming the parameter (the workload's
  * {@link IllegalArgumentException}s, which the server maps to 400).
  *
  * <p>{@code taskmanager files} ({@link dev.taskmanager.cli.FilesCli}) spells these paths out itself,
@@ -43,8 +47,10 @@ final class FilesRoutes {
                                            FilesWorkload verifications) {
         return server
                 .route("POST", MANIFEST, request -> manifests.requestManifest(
-                        request.query("path").orElse(null), request.query("output").orElse(null)))
+                        request.query("path").orElse(null), request.query("output").orElse(null),
+                        request.booleanQuery("overwrite", false)))
                 .route("POST", VERIFY, request -> verifications.requestVerify(
-                        request.query("path").orElse(null), request.query("manifest").orElse(null)));
+                        request.query("path").orElse(null), request.query("manifest").orElse(null),
+                        request.booleanQuery("skip_unreadable", false)));
     }
 }

@@ -15,10 +15,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The app's server wiring ({@code serve}'s flags, {@link Serve#customizer}) on a free port, for tests:
@@ -29,13 +32,19 @@ final class AppServer implements AutoCloseable {
 
     final TaskManagerServer server;
     final String log;
+    /** The server's {@code --data-dir}: a new temporary directory, deleted on close. */
+    final Path dataDirectory;
 
-    private AppServer(TaskManagerServer server, String log) {
+    private AppServer(TaskManagerServer server, String log, Path dataDirectory) {
         this.server = server;
         this.log = log;
+        this.dataDirectory = dataDirectory;
     }
 
-    /** Starts on port 0 with {@code roots} allowed and {@code serveFlags} as given to {@code serve}. */
+    /**
+     * Starts on port 0 with {@code roots} allowed, a new temporary data directory, and
+     * {@code serveFlags} as given to {@code serve}.
+     */
     static AppServer start(List<Path> roots, String... serveFlags) throws Exception {
         List<String> args = new ArrayList<>(List.of("--api-port", "0"));
         args.addAll(Arrays.asList(serveFlags));
@@ -43,10 +52,11 @@ final class AppServer implements AutoCloseable {
         TaskManager tm = options.newTaskManager();
         TaskManagerServer.Builder builder = options.newServer(tm);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Path data = Files.createTempDirectory("taskmanager-app-test-");
         try (PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8)) {
-            Serve.customizer(roots, out).customize(tm, builder);
+            Serve.customizer(roots, data, out).customize(tm, builder);
         }
-        return new AppServer(builder.build().start(), log.toString(StandardCharsets.UTF_8));
+        return new AppServer(builder.build().start(), log.toString(StandardCharsets.UTF_8), data);
     }
 
     int port() {
@@ -87,5 +97,10 @@ final class AppServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        try (Stream<Path> paths = Files.walk(dataDirectory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -1,11 +1,16 @@
 package dev.taskmanager.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.taskmanager.TaskManager;
+import dev.taskmanager.server.ServeCommand;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
@@ -45,9 +50,73 @@ class FilesEndToEndTest {
     }
 
     @Test
-    void serveSaysWhichDirectoriesTheFilesRoutesMayTouch() {
-        assertThat(server.log).contains("POST /files/manifest?path=&output=", "POST /files/verify?path=&manifest=",
-                "allowed: " + data);
+    void serveSaysWhichDirectoriesTheFilesRoutesMayTouchAndWhereManifestsGo() throws Exception {
+        assertThat(server.log).contains("POST /files/manifest?path=&output=&overwrite=",
+                "POST /files/verify?path=&manifest=&skip_unreadable=", "allowed: " + data,
+                "manifests go by default to " + server.dataDirectory.toRealPath().resolve("files") + "/<task id>.sha256");
+    }
+
+    @Test
+    void withoutAnOutputTheManifestGoesToTheDataDirectoryAndItsOutputTaskSaysSo() throws Exception {
+        String id = server.run("files", "manifest", data.toString()).out().trim();
+        assertThat(server.run("tasks", "wait", "--quiet", id).code()).isZero();
+
+        Path expected = server.dataDirectory.toRealPath().resolve("files/" + id + ".sha256");
+        assertThat(expected).isRegularFile();
+        assertThat(Files.getPosixFilePermissions(server.dataDirectory.resolve("files")))
+                .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        Run tree = server.run("tasks", "tree", id);
+        assertThat(tree.out().lines().filter(line -> line.contains(" output ")).findFirst()).get().asString()
+                .contains("manifest", "done", expected.toString());
+    }
+
+    @Test
+    void anExistingOutputIsRefusedWith400UnlessOverwriteIsTrue() throws Exception {
+        Path existing = Files.writeString(data.resolve("old.sha256"), "keep\n");
+
+        HttpResponse<String> refused = server.post("/files/manifest?path=" + data + "&output=" + existing);
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("parameter 'output': " + existing + " exists; pass overwrite=true to "
+                + "replace it");
+        HttpResponse<String> badFlag = server.post("/files/manifest?path=" + data + "&output=" + existing
+                + "&overwrite=yes");
+        assertThat(badFlag.statusCode()).isEqualTo(400);
+        assertThat(badFlag.body()).contains("invalid value 'yes' for parameter 'overwrite'");
+        assertThat(Files.readString(existing)).isEqualTo("keep\n");
+
+        String id = server.postOk("/files/manifest?path=" + data + "&output=" + existing + "&overwrite=true")
+                .replace("\"", "");
+        assertThat(server.run("tasks", "wait", "--quiet", id).code()).isZero();
+        assertThat(Files.readAllLines(existing)).contains(sha256(data.resolve("a.txt")) + "  a.txt");
+    }
+
+    @Test
+    void skipUnreadableIsARouteParameterAndABadValueIsA400() throws Exception {
+        Path manifest = data.resolve("data.sha256");
+        String manifestId = server.postOk("/files/manifest?path=" + data + "&output=" + manifest).replace("\"", "");
+        assertThat(server.run("tasks", "wait", "--quiet", manifestId).code()).isZero();
+
+        String id = server.postOk("/files/verify?path=" + data + "&manifest=" + manifest + "&skip_unreadable=true")
+                .replace("\"", "");
+        assertThat(server.run("tasks", "wait", "--quiet", id).code()).isZero();
+        HttpResponse<String> bad = server.post("/files/verify?path=" + data + "&manifest=" + manifest
+                + "&skip_unreadable=perhaps");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("invalid value 'perhaps' for parameter 'skip_unreadable'");
+    }
+
+    @Test
+    void aDataDirectoryOthersMayWriteIsRefusedAtStartNamingItsOwnerAndMode() throws Exception {
+        Path shared = Files.createDirectories(temp.resolve("shared"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        try (TaskManager tm = ServeCommand.parse().newTaskManager()) {
+            assertThatThrownBy(() -> Serve.customizer(List.of(data), shared, System.out)
+                    .customize(tm, ServeCommand.parse("--api-port", "0").newServer(tm)))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageStartingWith("data directory " + shared + ": " + shared.toRealPath() + " is owned by ")
+                    .hasMessageContaining("has mode 0777; refusing it");
+        }
     }
 
     @Test

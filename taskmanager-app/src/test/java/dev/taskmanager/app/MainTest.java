@@ -90,7 +90,10 @@ class MainTest {
         Run run = Run.main("serve", "--help");
 
         assertThat(run.code()).isZero();
-        assertThat(run.out()).contains("--allow-path DIR", "--api-port PORT", "--enable-test-api", "--help");
+        assertThat(run.out()).contains("--allow-path DIR", "--api-port PORT", "--enable-test-api", "--help",
+                "--data-dir DIR", "(default: $XDG_STATE_HOME/taskmanager, else", "~/.local/state/taskmanager)",
+                "POST /files/manifest?path=DIR[&output=FILE][&overwrite=true]",
+                "<data dir>/files/<task id>.sha256", "POST /files/verify?path=DIR&manifest=FILE[&skip_unreadable=true]");
         assertThat(run.out().indexOf("--allow-path")).isLessThan(run.out().indexOf("  --help"));
     }
 
@@ -121,6 +124,23 @@ class MainTest {
 
         assertThat(arguments.allowedRoots).containsExactly(temp, temp);
         assertThat(arguments.serverArgs).containsExactly("--api-port", "0", "--enable-test-api");
+        assertThat(arguments.dataDirectory).isEqualTo(dev.taskmanager.files.PrivateDirectory.defaultDataDirectory());
+    }
+
+    @Test
+    void theDataDirectoryIsTakenOffTheServersCommandLineOnceAndRelativeToTheWorkingDirectory() {
+        assertThat(Serve.Arguments.parse("--data-dir", "state", "--api-port", "0").dataDirectory)
+                .isEqualTo(Path.of("state").toAbsolutePath());
+        assertThat(Serve.Arguments.parse("--data-dir=" + temp).serverArgs).isEmpty();
+        assertThat(Serve.Arguments.parse("--data-dir=" + temp).dataDirectory).isEqualTo(temp);
+
+        Run twice = Run.main("serve", "--data-dir", temp.toString(), "--data-dir=" + temp);
+        assertThat(twice.code()).isEqualTo(2);
+        assertThat(twice.err()).isEqualTo("error: option '--data-dir' is given more than once "
+                + "(see taskmanager serve --help)\n");
+        Run empty = Run.main("serve", "--data-dir=");
+        assertThat(empty.code()).isEqualTo(2);
+        assertThat(empty.err()).startsWith("error: invalid value '' for option '--data-dir': ");
     }
 
     @Test

@@ -1,20 +1,10 @@
 package dev.taskmanager.files;
 
-import dev.taskmanager.TaskContext;
-
 import java.io.IOException;
-import java.nio.file.FileVisitOption;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Deque;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * its task has completed.
  */
 final class DirectoryNode {
+    /** How deep a scan goes; deeper directories are reported as unreadable rather than recursed into. */
+    static final int MAX_DEPTH = 1024;
+
     /** Path relative to the top of the tree, {@code /}-separated; {@code ""} for the top itself. */
     final String path;
     final List<DirectoryNode> subdirectories = new ArrayList<>();
@@ -41,6 +34,8 @@ final class DirectoryNode {
     int totalFiles;
     /** Files of this directory itself (and its unreadable entries) that failed. */
     final AtomicInteger failedFiles = new AtomicInteger();
+    /** Files of this directory that could not be read and were skipped, as asked. */
+    final AtomicInteger skippedFiles = new AtomicInteger();
     /** Failed files in the whole subtree; set by the directory's task when it ends. */
     volatile int failedInSubtree;
 
@@ -52,6 +47,10 @@ final class DirectoryNode {
      * @param expectedDigest the digest a manifest lists for it, or null when computing a manifest
      */
     record FileEntry(String path, long size, String expectedDigest) {
+        /** Its name in its directory. */
+        String name() {
+            return path.substring(path.lastIndexOf('/') + 1);
+        }
     }
 
     /**
@@ -73,72 +72,87 @@ final class DirectoryNode {
         return path.isEmpty() ? "." : path;
     }
 
+    /** The names leading from the top of the tree to this directory. */
+    List<String> names() {
+        return path.isEmpty() ? List.of() : List.of(path.split("/"));
+    }
+
     /**
-     * Walks the tree under {@code top} without following symbolic links, keeping regular files only
-     * (links, devices, sockets and pipes are skipped). Checks for abort at every directory.
+     * Walks the tree below the open directory {@code top}, relative to open directories and without
+     * following symbolic links, keeping regular files only (links, devices, sockets and FIFOs are
+     * skipped). Beats {@code pulse} for every entry and stops when it is cancelled.
      *
-     * @param top a real path
-     * @throws IOException if {@code top} itself cannot be read; deeper errors become
+     * @param excluded a path relative to the top that is left out (the manifest being written), or null
+     * @throws IOException if {@code top} itself cannot be listed; deeper errors become
      *                     {@link Unreadable} entries
      */
-    static DirectoryNode scan(Path top, TaskContext context) throws IOException {
-        Deque<DirectoryNode> open = new ArrayDeque<>();
-        List<DirectoryNode> result = new ArrayList<>(1);
-        Files.walkFileTree(top, EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE,
-                new SimpleFileVisitor<>() {
-                    @Override
-                    public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
-                        context.ensureNotAborted();
-                        DirectoryNode node = new DirectoryNode(relative(top, dir));
-                        if (open.isEmpty()) {
-                            result.add(node);
-                        } else {
-                            open.peek().subdirectories.add(node);
-                        }
-                        open.push(node);
-                        return FileVisitResult.CONTINUE;
-                    }
-
-                    @Override
-                    public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-                        if (attributes.isRegularFile()) {
-                            open.peek().files.add(new FileEntry(relative(top, file), attributes.size(), null));
-                        }
-                        return FileVisitResult.CONTINUE;
-                    }
-
-                    @Override
-                    public FileVisitResult visitFileFailed(Path file, IOException error) throws IOException {
-                        if (open.isEmpty()) {
-                            throw error;
-                        }
-                        boolean directory = Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS);
-                        open.peek().unreadable.add(new Unreadable(relative(top, file), directory, error));
-                        return FileVisitResult.CONTINUE;
-                    }
-
-                    @Override
-                    public FileVisitResult postVisitDirectory(Path dir, IOException error) {
-                        DirectoryNode node = open.pop();
-                        if (error != null) {
-                            node.unreadable.add(new Unreadable(node.entity(), true, error));
-                        }
-                        return FileVisitResult.CONTINUE;
-                    }
-                });
-        DirectoryNode root = result.get(0);
+    static DirectoryNode scan(OpenDirectory top, String excluded, IoGuard.Pulse pulse) throws IOException {
+        DirectoryNode root = new DirectoryNode("");
+        root.scanBelow(top, top.names(), excluded, pulse, 0);
         root.seal();
         return root;
     }
 
+    private void scanBelow(OpenDirectory directory, List<String> names, String excluded, IoGuard.Pulse pulse,
+                           int depth) {
+        for (String name : names) {
+            pulse.check();
+            String child = path.isEmpty() ? name : path + "/" + name;
+            if (child.equals(excluded)) {
+                continue;
+            }
+            BasicFileAttributes attributes;
+            try {
+                attributes = directory.stat(name);
+            } catch (NoSuchFileException e) {
+                continue; // deleted since it was listed: not part of the tree any more
+            } catch (IOException e) {
+                unreadable.add(new Unreadable(child, false, e));
+                continue;
+            }
+            if (attributes.isRegularFile()) {
+                files.add(new FileEntry(child, attributes.size(), null));
+            } else if (attributes.isDirectory()) {
+                scanSubdirectory(directory, name, child, excluded, pulse, depth + 1);
+            }
+        }
+    }
+
+    private void scanSubdirectory(OpenDirectory directory, String name, String child, String excluded,
+                                  IoGuard.Pulse pulse, int depth) {
+        if (depth > MAX_DEPTH) {
+            unreadable.add(new Unreadable(child, true, new IOException("more than " + MAX_DEPTH
+                    + " directories deep; not scanned")));
+            return;
+        }
+        DirectoryNode node = new DirectoryNode(child);
+        OpenDirectory opened;
+        List<String> entries;
+        pulse.opening(child, () -> directory.unblockFifo(name));
+        try {
+            opened = directory.directory(name);
+        } catch (NoSuchFileException e) {
+            return;
+        } catch (IOException e) {
+            unreadable.add(new Unreadable(child, true, e));
+            return;
+        } finally {
+            pulse.opened();
+        }
+        try (opened) {
+            entries = opened.names();
+            subdirectories.add(node);
+            node.scanBelow(opened, entries, excluded, pulse, depth);
+        } catch (IOException e) {
+            unreadable.add(new Unreadable(child, true, e));
+        }
+    }
+
     /**
-     * The tree of directories that the manifest's paths name, under {@code top}, each file with its
-     * expected digest and its current size (0 if it is missing or not a regular file: hashing then
-     * reports what is wrong). Checks for abort every thousand files.
-     *
-     * @param top a real path
+     * The tree of directories that the manifest's paths name, each file with its expected digest and
+     * size 0 until {@link #measure} finds its current size. Checks for abort every thousand files.
      */
-    static DirectoryNode fromManifest(Path top, Manifest manifest, TaskContext context) {
+    static DirectoryNode fromManifest(Manifest manifest, dev.taskmanager.TaskContext context) {
         DirectoryNode root = new DirectoryNode("");
         Map<String, DirectoryNode> directories = new HashMap<>();
         directories.put("", root);
@@ -150,9 +164,8 @@ final class DirectoryNode {
             String path = entry.getKey();
             int slash = path.lastIndexOf('/');
             DirectoryNode directory = directory(slash < 0 ? "" : path.substring(0, slash), directories);
-            directory.files.add(new FileEntry(path, sizeOrZero(top.resolve(path)), entry.getValue()));
+            directory.files.add(new FileEntry(path, 0, entry.getValue()));
         }
-        root.seal();
         return root;
     }
 
@@ -168,18 +181,45 @@ final class DirectoryNode {
         return node;
     }
 
-    private static long sizeOrZero(Path file) {
-        try {
-            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
-                    LinkOption.NOFOLLOW_LINKS);
-            return attributes.isRegularFile() ? attributes.size() : 0;
-        } catch (IOException e) {
-            return 0;
+    /**
+     * Sets each listed file's size to its current one, looked up relative to open directories without
+     * following links (0 where the file is missing or not a regular file: hashing then reports what is
+     * wrong), then computes the totals. Beats {@code pulse} for every file.
+     */
+    void measure(OpenDirectory directory, IoGuard.Pulse pulse) {
+        for (int i = 0; i < files.size(); i++) {
+            pulse.check();
+            FileEntry file = files.get(i);
+            try {
+                BasicFileAttributes attributes = directory.stat(file.name());
+                if (attributes.isRegularFile()) {
+                    files.set(i, new FileEntry(file.path(), attributes.size(), file.expectedDigest()));
+                }
+            } catch (IOException e) {
+                // stays 0
+            }
+        }
+        for (DirectoryNode subdirectory : subdirectories) {
+            String name = subdirectory.path.substring(subdirectory.path.lastIndexOf('/') + 1);
+            pulse.opening(subdirectory.path, () -> directory.unblockFifo(name));
+            OpenDirectory opened;
+            try {
+                opened = directory.directory(name);
+            } catch (IOException e) {
+                continue; // missing or not a directory: its files stay at 0 and fail when hashed
+            } finally {
+                pulse.opened();
+            }
+            try (opened) {
+                subdirectory.measure(opened, pulse);
+            } catch (IOException e) {
+                // closing failed: the sizes are known already
+            }
         }
     }
 
     /** Sorts the subtree by path, so tasks start in a stable order, and computes its totals. */
-    private void seal() {
+    void seal() {
         subdirectories.sort(Comparator.comparing(node -> node.path));
         files.sort(Comparator.comparing(FileEntry::path));
         long bytes = 0;
@@ -194,21 +234,5 @@ final class DirectoryNode {
         }
         totalBytes = bytes;
         totalFiles = count;
-    }
-
-    /** {@code file} relative to {@code top}, with {@code /} separators whatever the platform. */
-    static String relative(Path top, Path file) {
-        Path relative = top.relativize(file);
-        if (relative.toString().isEmpty()) {
-            return "";
-        }
-        StringBuilder joined = new StringBuilder();
-        for (Path name : relative) {
-            if (joined.length() > 0) {
-                joined.append('/');
-            }
-            joined.append(name);
-        }
-        return joined.toString();
     }
 }

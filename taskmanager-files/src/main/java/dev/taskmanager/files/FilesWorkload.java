@@ -8,9 +8,9 @@ import dev.taskmanager.TaskState;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -32,6 +32,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * Task check = files.startVerify(Path.of("/srv/data/photos"), run.output());
  * }</pre>
  *
+ * <p><b>Where manifests go.</b> To the output asked for, which must not exist unless replacing it is
+ * asked for ({@code overwrite}); by default to {@code <work directory>/<task id>.sha256}
+ * ({@link #defaultOutput}). The work directory defaults to {@code files/} in the server's data
+ * directory ({@link PrivateDirectory#defaultDataDirectory()}); it is created {@code 0700} and
+ * refused if another user owns it or could write to it ({@link PrivateDirectory}). Temporary files
+ * that a killed run left there are removed when the workload is created. The manifest root's
+ * {@code output} child task names the file from the start.</p>
+ *
  * <p><b>Task tree.</b> Root: type {@code manifest} or {@code verify}, scope {@code directory}, entity
  * the real path of the directory, progress units {@code bytes}, a user task, abortable. Below it, per
  * subdirectory a {@code directory} task (entity: its path relative to the root, {@code /}-separated),
@@ -45,27 +53,38 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p><b>Paths.</b> Every requested path is confined to the allowed roots given at creation (none by
  * default, which refuses everything): the directory to scan or verify must lie under one; a manifest
  * to read or an output to write may also lie under the {@linkplain Options#workDirectory() work
- * directory}. Paths are normalised and their symbolic links resolved before the check, so neither
- * {@code ..} nor a link leads outside. Refusals, missing paths and wrong file types are reported as
- * {@link IllegalArgumentException}s naming the parameter and the path, which a server turns into a
- * 400. Scanning never follows symbolic links and keeps regular files only.
+ * directory}. When a request arrives, paths are normalised and their symbolic links resolved before
+ * the check, so neither {@code ..} nor a link leads outside; refusals, missing paths and wrong file
+ * types are reported as {@link IllegalArgumentException}s naming the parameter and the path, which a
+ * server turns into a 400. The work itself never trusts a path: it opens the allowed root and walks
+ * down name by name, relative to the directories it opened and without following links, so a
+ * directory swapped for a link mid-run cannot lead it outside. It keeps regular files only, checked
+ * before the open and again on the open descriptor (a FIFO swapped in fails its file; it cannot
+ * wedge the workload), and fails a file that changed while it was read ({@code file changed as we
+ * read it}). Error messages never quote file content.
  *
- * <p><b>Verification</b> checks the files the manifest lists, like {@code sha256sum -c}: a file that
+ * <p><b>Verification</b> checks the files the manifest lists, like {@code sha256sum -c} (and reads
+ * what it reads, {@code ./} prefixes and repeated lines included; see {@link Manifest}): a file that
  * differs fails with {@code sha256 mismatch: expected X, got Y}, a listed file that is gone fails with
  * {@code missing} (a missing file has no size to go by, so it is checked, and reported, with the
- * small files of its directory). Files present but not listed are ignored.
+ * small files of its directory). Files present but not listed are ignored. With
+ * {@code skipUnreadable}, a file that exists but cannot be read (permission denied, an I/O error) is
+ * reported as a failed leaf whose error starts with {@code skipped:}, and does not fail the
+ * verification.
  *
  * <p><b>Resources.</b> All operations of one workload share two bounds: files open at once
  * ({@link Options#maxConcurrentReads()}) and directory subtrees running side by side
  * ({@link Options#parallelDirectories()}); an optional cap on the read rate
  * ({@link Options#maxBytesPerSecond()}) keeps them from starving other I/O, and makes a demo on a
- * small tree last long enough to watch. Task bodies run on the task manager's executor and a
- * directory's thread waits for its children, so the executor must not cap its threads (the default
- * cached pool, or virtual threads, are fine).
+ * small tree last long enough to watch. Every wait is abortable, and a file-system call that makes
+ * no progress for {@link Options#stallTimeout()} is given up on (its file fails), so a FIFO or a
+ * hung mount cannot wedge the workload ({@link IoGuard}). Task bodies run on the task manager's
+ * executor and a directory's thread waits for its children, so the executor must not cap its
+ * threads (the default cached pool, or virtual threads, are fine).
  *
- * <p><b>Servers</b> call {@link #requestManifest(String, String)} and
- * {@link #requestVerify(String, String)}: they take request parameters as strings, validate them, and
- * return the id of the started task.
+ * <p><b>Servers</b> call {@link #requestManifest(String, String, boolean)} and
+ * {@link #requestVerify(String, String, boolean)}: they take request parameters as strings, validate
+ * them, and return the id of the started task.
  *
  * <p>Thread-safe. Closing the task manager aborts running operations.
  */
@@ -76,17 +95,15 @@ public final class FilesWorkload {
     private final TaskModule module;
     private final PathPolicy paths;
     private final Options options;
-    private final Semaphore reads;
-    private final Semaphore directorySlots;
-    private final Throttle throttle;
+    private final TreeOperation.Resources resources;
 
     private FilesWorkload(TaskModule module, PathPolicy paths, Options options) {
         this.module = module;
         this.paths = paths;
         this.options = options;
-        this.reads = new Semaphore(options.maxConcurrentReads(), true);
-        this.directorySlots = new Semaphore(options.parallelDirectories());
-        this.throttle = new Throttle(options.maxBytesPerSecond());
+        this.resources = new TreeOperation.Resources(options, new Semaphore(options.maxConcurrentReads(), true),
+                new Semaphore(options.parallelDirectories()), new Throttle(options.maxBytesPerSecond()),
+                new IoGuard(options.stallTimeout()));
     }
 
     /**
@@ -99,53 +116,81 @@ public final class FilesWorkload {
 
     /**
      * A workload whose tasks live in the {@value #MODULE} module of {@code taskManager} (registered if
-     * needed; shared with any other workload on the same manager). Creates the work directory if it
-     * does not exist yet.
+     * needed; shared with any other workload on the same manager). Creates the work directory, mode
+     * {@code 0700}, if it does not exist yet, checks that nobody else can change it
+     * ({@link PrivateDirectory}), and removes the temporary files that killed runs left in it.
      *
      * @param allowedRoots the directories under which paths may be scanned, read and written; each
      *                     must exist. Empty refuses every scan.
      * @throws IllegalArgumentException if an allowed root does not exist or is not a directory
-     * @throws UncheckedIOException     if the work directory cannot be created
+     * @throws UncheckedIOException     if the work directory cannot be created, or is refused because
+     *                                  another user owns it or could write to it (the message names
+     *                                  the path, its owner and mode)
      */
     public static FilesWorkload create(TaskManager taskManager, Collection<Path> allowedRoots, Options options) {
         Objects.requireNonNull(taskManager, "taskManager");
         Objects.requireNonNull(allowedRoots, "allowedRoots");
         Objects.requireNonNull(options, "options");
         try {
-            Files.createDirectories(options.workDirectory());
+            Path work = PrivateDirectory.ensure(options.workDirectory());
+            try (OpenDirectory directory = OpenDirectory.open(work, options.forcePathFallback())) {
+                AtomicFile.removeStale(directory, null);
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the work directory " + options.workDirectory(), e);
+            throw new UncheckedIOException("work directory " + options.workDirectory() + ": " + e.getMessage(), e);
         }
         PathPolicy paths = new PathPolicy(allowedRoots, options.workDirectory());
         return new FilesWorkload(taskManager.module(MODULE), paths, options);
     }
 
     /**
-     * Starts computing the SHA-256 manifest of every regular file under {@code directory}.
-     *
-     * @param directory an existing directory under an allowed root
-     * @param output    where to write the manifest (replaced if it exists), under an allowed root or
-     *                  the work directory; {@code null} for {@link #defaultOutput(UUID)}
-     * @return the running operation; its task is registered before this returns
-     * @throws IllegalArgumentException naming the parameter ({@code path} or {@code output}) if a path
-     *                                  is refused, missing or of the wrong type
-     * @throws IllegalStateException    if the task manager is closed or the module stopped
+     * Starts computing the SHA-256 manifest of every regular file under {@code directory}; an
+     * existing output is refused. See {@link #startManifest(Path, Path, boolean)}.
      */
     public ManifestRun startManifest(Path directory, Path output) {
-        Path top = paths.directory("path", directory);
-        Path target = output == null ? null : paths.newFile("output", output);
-        TreeOperation operation = new TreeOperation(TreeOperation.Kind.MANIFEST, top, options, reads,
-                directorySlots, throttle);
+        return startManifest(directory, output, false);
+    }
+
+    /**
+     * Starts computing the SHA-256 manifest of every regular file under {@code directory}. The output
+     * is written only if every file was hashed, atomically (temporary file, {@code fsync}, rename),
+     * with mode {@code 0666} less the umask. If the output lies inside the directory, it is left out
+     * of the manifest.
+     *
+     * @param directory an existing directory under an allowed root
+     * @param output    where to write the manifest, in an existing directory under an allowed root or
+     *                  the work directory; {@code null} for {@link #defaultOutput(UUID)}
+     * @param overwrite whether an existing output may be replaced; if false, an output that exists when
+     *                  the request is made is refused, and one that appears while the manifest is
+     *                  computed fails the task
+     * @return the running operation; its task is registered before this returns
+     * @throws IllegalArgumentException naming the parameter ({@code path} or {@code output}) if a path
+     *                                  is refused, missing, of the wrong type, or exists without
+     *                                  {@code overwrite}
+     * @throws IllegalStateException    if the task manager is closed or the module stopped
+     */
+    public ManifestRun startManifest(Path directory, Path output, boolean overwrite) {
+        PathPolicy.Location top = paths.directory("path", directory);
+        PathPolicy.Location target = output == null ? null : paths.newFile("output", output, overwrite);
+        TreeOperation operation = new TreeOperation(TreeOperation.Kind.MANIFEST, top, resources, false);
         AtomicReference<Manifest> produced = new AtomicReference<>();
-        Task task = root(TreeOperation.Kind.MANIFEST, top).start(context ->
-                operation.manifest(context, target != null ? target : defaultOutput(context.id()), produced));
+        Task task = root(TreeOperation.Kind.MANIFEST, top).start(context -> operation.manifest(context,
+                target != null ? target : paths.inWorkDirectory(defaultName(context.id())), overwrite, produced));
         CompletableFuture<Manifest> manifest = task.done().thenApply(status -> {
             if (status.state() != TaskState.DONE) {
                 throw new IllegalStateException("manifest task " + status.id() + " failed: " + status.error());
             }
             return produced.get();
         });
-        return new ManifestRun(task, target != null ? target : defaultOutput(task.id()), manifest);
+        return new ManifestRun(task, target != null ? target.path() : defaultOutput(task.id()), manifest);
+    }
+
+    /**
+     * Starts verifying {@code directory} against {@code manifest}, failing on unreadable files. See
+     * {@link #startVerify(Path, Path, boolean)}.
+     */
+    public Task startVerify(Path directory, Path manifest) {
+        return startVerify(directory, manifest, false);
     }
 
     /**
@@ -153,49 +198,52 @@ public final class FilesWorkload {
      * re-hashed; the task ends {@code done} if all match, else {@code failed} with the failed files as
      * failed leaves. A malformed manifest, or one naming paths outside the directory, fails the root.
      *
-     * @param directory an existing directory under an allowed root
-     * @param manifest  an existing manifest file under an allowed root or the work directory
+     * @param directory      an existing directory under an allowed root
+     * @param manifest       an existing manifest file under an allowed root or the work directory
+     * @param skipUnreadable whether files that exist but cannot be read are reported (failed leaves
+     *                       whose error starts with {@code skipped:}) instead of failing the verification
      * @return the root task, registered before this returns
      * @throws IllegalArgumentException naming the parameter ({@code path} or {@code manifest}) if a
      *                                  path is refused, missing or of the wrong type
      * @throws IllegalStateException    if the task manager is closed or the module stopped
      */
-    public Task startVerify(Path directory, Path manifest) {
-        Path top = paths.directory("path", directory);
-        Path manifestFile = paths.existingFile("manifest", manifest);
-        TreeOperation operation = new TreeOperation(TreeOperation.Kind.VERIFY, top, options, reads,
-                directorySlots, throttle);
+    public Task startVerify(Path directory, Path manifest, boolean skipUnreadable) {
+        PathPolicy.Location top = paths.directory("path", directory);
+        PathPolicy.Location manifestFile = paths.existingFile("manifest", manifest);
+        TreeOperation operation = new TreeOperation(TreeOperation.Kind.VERIFY, top, resources, skipUnreadable);
         return root(TreeOperation.Kind.VERIFY, top).start(context -> operation.verify(context, manifestFile));
     }
 
     /**
-     * {@link #startManifest(Path, Path)} for request parameters, e.g. an HTTP route
-     * {@code POST /files/manifest?path=...&output=...}: strings as they arrive, validated here, and
-     * the task id back, which is all a route needs to answer. Relative paths resolve against the
-     * process's working directory.
+     * {@link #startManifest(Path, Path, boolean)} for request parameters, e.g. an HTTP route
+     * {@code POST /files/manifest?path=...&output=...&overwrite=...}: strings as they arrive,
+     * validated here, and the task id back, which is all a route needs to answer. Relative paths
+     * resolve against the process's working directory.
      *
-     * @param path   the directory; required
-     * @param output the manifest file; {@code null} or blank for the default
+     * @param path      the directory; required
+     * @param output    the manifest file; {@code null} or blank for the default
+     * @param overwrite whether an existing output may be replaced
      * @return the id of the root task
      * @throws IllegalArgumentException {@code Missing mandatory parameter 'path'}, a malformed path, or
-     *                                  any refusal of {@link #startManifest(Path, Path)}
+     *                                  any refusal of {@link #startManifest(Path, Path, boolean)}
      */
-    public UUID requestManifest(String path, String output) {
-        return startManifest(parse("path", path, true), parse("output", output, false)).task().id();
+    public UUID requestManifest(String path, String output, boolean overwrite) {
+        return startManifest(parse("path", path, true), parse("output", output, false), overwrite).task().id();
     }
 
     /**
-     * {@link #startVerify(Path, Path)} for request parameters, e.g. an HTTP route
-     * {@code POST /files/verify?path=...&manifest=...}.
+     * {@link #startVerify(Path, Path, boolean)} for request parameters, e.g. an HTTP route
+     * {@code POST /files/verify?path=...&manifest=...&skip_unreadable=...}.
      *
-     * @param path     the directory; required
-     * @param manifest the manifest file; required
+     * @param path           the directory; required
+     * @param manifest       the manifest file; required
+     * @param skipUnreadable whether unreadable files are reported and skipped rather than failing
      * @return the id of the root task
      * @throws IllegalArgumentException {@code Missing mandatory parameter '<name>'}, a malformed path,
-     *                                  or any refusal of {@link #startVerify(Path, Path)}
+     *                                  or any refusal of {@link #startVerify(Path, Path, boolean)}
      */
-    public UUID requestVerify(String path, String manifest) {
-        return startVerify(parse("path", path, true), parse("manifest", manifest, true)).id();
+    public UUID requestVerify(String path, String manifest, boolean skipUnreadable) {
+        return startVerify(parse("path", path, true), parse("manifest", manifest, true), skipUnreadable).id();
     }
 
     /**
@@ -203,7 +251,11 @@ public final class FilesWorkload {
      * so that whoever holds the task id can find the file.
      */
     public Path defaultOutput(UUID taskId) {
-        return paths.workDirectory().resolve(taskId + ".sha256");
+        return paths.workDirectory().resolve(defaultName(taskId));
+    }
+
+    private static String defaultName(UUID taskId) {
+        return taskId + ".sha256";
     }
 
     /** The allowed roots, as real paths. */
@@ -216,13 +268,18 @@ public final class FilesWorkload {
         return paths.workDirectory();
     }
 
+    /** File-system calls given up on that have not ended yet (see {@link IoGuard}); for tests. */
+    int stuckCalls() {
+        return resources.guard().stuckCalls();
+    }
+
     /** The options this workload was created with. */
     public Options options() {
         return options;
     }
 
-    private TaskBuilder root(TreeOperation.Kind kind, Path top) {
-        return module.task(kind.type).scope("directory").entity(top.toString()).userTask().abortable()
+    private TaskBuilder root(TreeOperation.Kind kind, PathPolicy.Location top) {
+        return module.task(kind.type).scope("directory").entity(top.path().toString()).userTask().abortable()
                 .progressUnits("bytes");
     }
 
@@ -257,8 +314,9 @@ public final class FilesWorkload {
      *   <tr><td>{@link #maxConcurrentReads()}</td><td>processors, from 2 to 4</td><td>1 to 256</td></tr>
      *   <tr><td>{@link #parallelDirectories()}</td><td>8</td><td>1 to 1024</td></tr>
      *   <tr><td>{@link #maxBytesPerSecond()}</td><td>0 (no cap)</td><td>0, or at least 1024</td></tr>
-     *   <tr><td>{@link #workDirectory()}</td><td>{@code <java.io.tmpdir>/taskmanager-files-<user>}</td>
-     *       <td>any directory path</td></tr>
+     *   <tr><td>{@link #stallTimeout()}</td><td>30 s</td><td>10 ms to 1 hour</td></tr>
+     *   <tr><td>{@link #workDirectory()}</td><td>{@code files} in
+     *       {@link PrivateDirectory#defaultDataDirectory()}</td><td>a directory only its owner may change</td></tr>
      * </table>
      */
     public static final class Options {
@@ -269,8 +327,10 @@ public final class FilesWorkload {
         private final int maxConcurrentReads;
         private final int parallelDirectories;
         private final long maxBytesPerSecond;
+        private final Duration stallTimeout;
         private final Path workDirectory;
-        private final ReadHook hook;
+        private final IoHook hook;
+        private final boolean forcePathFallback;
 
         private Options(Builder builder) {
             this.largeFileThreshold = builder.largeFileThreshold != null ? builder.largeFileThreshold : 1 << 20;
@@ -279,8 +339,11 @@ public final class FilesWorkload {
                     : Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
             this.parallelDirectories = builder.parallelDirectories != null ? builder.parallelDirectories : 8;
             this.maxBytesPerSecond = builder.maxBytesPerSecond != null ? builder.maxBytesPerSecond : 0;
-            this.workDirectory = builder.workDirectory != null ? builder.workDirectory : defaultWorkDirectory();
-            this.hook = builder.hook != null ? builder.hook : ReadHook.NONE;
+            this.stallTimeout = builder.stallTimeout != null ? builder.stallTimeout : Duration.ofSeconds(30);
+            this.workDirectory = builder.workDirectory != null ? builder.workDirectory
+                    : PrivateDirectory.defaultDataDirectory().resolve(MODULE);
+            this.hook = builder.hook != null ? builder.hook : IoHook.NONE;
+            this.forcePathFallback = builder.forcePathFallback;
         }
 
         /** Every setting at its default. */
@@ -329,25 +392,38 @@ public final class FilesWorkload {
             return maxBytesPerSecond;
         }
 
-        /** Where manifests go by default; created if missing. */
+        /**
+         * How long a file-system call may make no progress (no buffer read, no directory entry listed)
+         * before the workload gives up on it and fails its file: a FIFO swapped in for a file, or a
+         * hung network mount, blocks a call with no way to interrupt it.
+         */
+        public Duration stallTimeout() {
+            return stallTimeout;
+        }
+
+        /**
+         * Where manifests go by default: created {@code 0700} if missing, and refused if another user
+         * owns it or could write to it ({@link PrivateDirectory}).
+         */
         public Path workDirectory() {
             return workDirectory;
         }
 
-        ReadHook hook() {
+        IoHook hook() {
             return hook;
+        }
+
+        /** Test seam: whether to use the path-based fallback of {@link OpenDirectory} even on Linux. */
+        boolean forcePathFallback() {
+            return forcePathFallback;
         }
 
         @Override
         public String toString() {
             return "Options[largeFileThreshold=" + largeFileThreshold + ", bufferSize=" + bufferSize
                     + ", maxConcurrentReads=" + maxConcurrentReads + ", parallelDirectories=" + parallelDirectories
-                    + ", maxBytesPerSecond=" + maxBytesPerSecond + ", workDirectory=" + workDirectory + "]";
-        }
-
-        private static Path defaultWorkDirectory() {
-            String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
-            return Path.of(System.getProperty("java.io.tmpdir"), "taskmanager-files-" + user);
+                    + ", maxBytesPerSecond=" + maxBytesPerSecond + ", stallTimeout=" + stallTimeout
+                    + ", workDirectory=" + workDirectory + "]";
         }
 
         /**
@@ -360,8 +436,10 @@ public final class FilesWorkload {
             private Integer maxConcurrentReads;
             private Integer parallelDirectories;
             private Long maxBytesPerSecond;
+            private Duration stallTimeout;
             private Path workDirectory;
-            private ReadHook hook;
+            private IoHook hook;
+            private boolean forcePathFallback;
 
             private Builder() {
             }
@@ -408,6 +486,18 @@ public final class FilesWorkload {
                 return this;
             }
 
+            /** See {@link Options#stallTimeout()}; from 10 ms to 1 hour. */
+            public Builder stallTimeout(Duration timeout) {
+                requireUnset("stallTimeout", stallTimeout);
+                Objects.requireNonNull(timeout, "stallTimeout");
+                if (timeout.compareTo(Duration.ofMillis(10)) < 0 || timeout.compareTo(Duration.ofHours(1)) > 0) {
+                    throw new IllegalArgumentException("stallTimeout must be between 10 ms and 1 hour, got "
+                            + timeout);
+                }
+                this.stallTimeout = timeout;
+                return this;
+            }
+
             /** See {@link Options#workDirectory()}. */
             public Builder workDirectory(Path directory) {
                 requireUnset("workDirectory", workDirectory);
@@ -415,10 +505,16 @@ public final class FilesWorkload {
                 return this;
             }
 
-            /** Test seam: called around every file read. */
-            Builder hook(ReadHook hook) {
+            /** Test seam: called around every file read and written. */
+            Builder hook(IoHook hook) {
                 requireUnset("hook", this.hook);
                 this.hook = Objects.requireNonNull(hook, "hook");
+                return this;
+            }
+
+            /** Test seam: see {@link Options#forcePathFallback()}. */
+            Builder forcePathFallback() {
+                this.forcePathFallback = true;
                 return this;
             }
 

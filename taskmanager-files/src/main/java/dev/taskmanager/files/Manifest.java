@@ -1,15 +1,14 @@
 package dev.taskmanager.files;
 
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.Reader;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
-import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
@@ -27,17 +26,26 @@ import java.util.TreeMap;
  * (plain {@link String} order), {@code /} as the separator, UTF-8, each line ending in {@code \n}. A
  * path holding a backslash, newline or carriage return is escaped the way {@code sha256sum} does it:
  * the line starts with {@code \}, and those characters are written {@code \\}, {@code \n},
- * {@code \r}. Reading also accepts {@code sha256sum}'s binary marker ({@code <hex> *<path>}),
- * upper-case digits, CRLF line ends and blank lines.
+ * {@code \r}.
  *
- * <p>Paths are relative and stay inside the tree: no leading {@code /}, and no empty, {@code .} or
- * {@code ..} component. A manifest that names anything else is rejected when it is read, so
- * verification can never be steered outside the directory it checks.
+ * <p>Reading accepts what {@code sha256sum -c} accepts from a manifest of a tree: the binary marker
+ * ({@code <hex> *<path>}), upper-case digits, CRLF line ends, blank lines, paths with {@code ./}
+ * and {@code .} or empty components (as {@code find . -type f -exec sha256sum {} +} writes them;
+ * {@code ./a//b} is read as {@code a/b}), and a file listed more than once with the same digest
+ * (as concatenated manifests have). A file listed twice with different digests can never verify, so
+ * it is refused.
+ *
+ * <p>Paths are relative and stay inside the tree: no leading {@code /} and no {@code ..} component.
+ * A manifest that names anything else is rejected when it is read, so verification can never be
+ * steered outside the directory it checks. Errors name the line by number and never quote it: a
+ * manifest's content stays out of error messages, whatever file was given as a manifest.
  *
  * <p>Immutable and thread-safe.
  */
 public final class Manifest {
     private static final int DIGEST_LENGTH = 64;
+    /** The longest line read: a path of 4096 bytes, every character escaped, plus the digest. */
+    static final int MAX_LINE = 2 * 4096 + DIGEST_LENGTH + 3;
 
     private final SortedMap<String, String> entries;
 
@@ -46,27 +54,33 @@ public final class Manifest {
     }
 
     /**
-     * A manifest of these entries.
+     * A manifest of these entries. Paths are cleaned as when reading ({@code ./a} is {@code a}).
      *
      * @param entries SHA-256 digest (64 hex digits, any case) by relative path ({@code /} separators)
      * @throws IllegalArgumentException naming the entry, for a path that is not relative or leaves the
-     *                                  tree, or a digest that is not 64 hex digits
+     *                                  tree, a digest that is not 64 hex digits, or two paths that are
+     *                                  the same once cleaned but have different digests
      */
     public static Manifest of(Map<String, String> entries) {
         Objects.requireNonNull(entries, "entries");
         TreeMap<String, String> sorted = new TreeMap<>();
         for (Map.Entry<String, String> entry : entries.entrySet()) {
             String path = entry.getKey();
-            String problem = pathProblem(path);
-            if (problem != null) {
-                throw new IllegalArgumentException("path '" + path + "' " + problem);
+            String clean;
+            try {
+                clean = clean(path);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("path '" + path + "': the path " + e.getMessage());
             }
             String digest = entry.getValue();
             if (!isDigest(digest)) {
                 throw new IllegalArgumentException("digest of '" + path + "' is not 64 hex digits: '"
                         + digest + "'");
             }
-            sorted.put(path, digest.toLowerCase(Locale.ROOT));
+            String previous = sorted.put(clean, digest.toLowerCase(Locale.ROOT));
+            if (previous != null && !previous.equals(digest.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("path '" + path + "' is listed twice with different digests");
+            }
         }
         return new Manifest(sorted);
     }
@@ -92,30 +106,46 @@ public final class Manifest {
 
     /**
      * Writes the manifest to {@code file}, replacing it atomically: the text goes to a temporary file
-     * beside it which is then moved into place, so a reader never sees half a manifest, and an
-     * existing symbolic link at {@code file} is replaced rather than followed.
+     * beside it, forced to the device, then renamed into place, so a reader never sees half a
+     * manifest, and an existing symbolic link at {@code file} is replaced rather than followed. The
+     * file gets mode {@code 0666} less the umask. On failure nothing is left behind: the temporary
+     * file is closed and deleted, and {@code file} is as it was.
      *
      * @throws IOException if the directory of {@code file} cannot be written
      */
     public void write(Path file) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        Path temporary = Files.createTempFile(parent, "." + file.getFileName() + ".", ".tmp");
-        try {
-            try (Writer out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
-                StringBuilder line = new StringBuilder(DIGEST_LENGTH + 64);
-                for (Map.Entry<String, String> entry : entries.entrySet()) {
-                    line.setLength(0);
-                    appendLine(line, entry.getKey(), entry.getValue());
-                    out.append(line);
-                }
+        Path absolute = file.toAbsolutePath();
+        Path name = absolute.getFileName();
+        if (name == null) {
+            throw new IOException(file + " is not a file name");
+        }
+        try (OpenDirectory directory = OpenDirectory.open(absolute.getParent(), false)) {
+            AtomicFile.write(directory, name.toString(), true, this::writeTo, IoHook.NONE, new IoGuard.Pulse());
+        }
+    }
+
+    /** Streams the manifest's lines, UTF-8, in chunks of {@link AtomicFile#CHUNK} bytes. */
+    void writeTo(AtomicFile.Sink sink) throws IOException {
+        ByteBuffer chunk = ByteBuffer.allocate(AtomicFile.CHUNK);
+        StringBuilder line = new StringBuilder(DIGEST_LENGTH + 64);
+        for (Map.Entry<String, String> entry : entries.entrySet()) {
+            line.setLength(0);
+            appendLine(line, entry.getKey(), entry.getValue());
+            byte[] bytes = line.toString().getBytes(StandardCharsets.UTF_8);
+            if (bytes.length > chunk.remaining()) {
+                chunk.flip();
+                sink.write(chunk);
+                chunk.clear();
             }
-            try {
-                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
+            if (bytes.length > chunk.capacity()) {
+                sink.write(ByteBuffer.wrap(bytes));
+            } else {
+                chunk.put(bytes);
             }
-        } finally {
-            Files.deleteIfExists(temporary);
+        }
+        chunk.flip();
+        if (chunk.hasRemaining()) {
+            sink.write(chunk);
         }
     }
 
@@ -124,11 +154,13 @@ public final class Manifest {
      *
      * @throws IOException              if the file cannot be read or is not UTF-8
      * @throws IllegalArgumentException naming the file and the line, if a line is malformed, a path
-     *                                  leaves the tree or a path is listed twice
+     *                                  leaves the tree or a path is listed twice with different digests
      */
     public static Manifest read(Path file) throws IOException {
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return parse(in);
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return parse(in, null);
+        } catch (CharacterCodingException e) {
+            throw new IOException("manifest " + file + " is not valid UTF-8", e);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("manifest " + file + ": " + e.getMessage(), e);
         }
@@ -138,21 +170,30 @@ public final class Manifest {
      * Parses a manifest in {@code sha256sum} format.
      *
      * @throws IllegalArgumentException naming the line, if a line is malformed, a path leaves the tree
-     *                                  or a path is listed twice
+     *                                  or a path is listed twice with different digests
      */
     public static Manifest parse(String text) {
         try {
-            return parse(new BufferedReader(new StringReader(text)));
+            return parse(new StringReader(text), null);
         } catch (IOException e) {
             throw new UncheckedIOException("reading a string cannot fail", e);
         }
     }
 
-    private static Manifest parse(BufferedReader in) throws IOException {
+    /**
+     * Parses a manifest from {@code in}, beating {@code pulse} (if given) every thousand lines.
+     *
+     * @throws IllegalArgumentException naming the line; see {@link #parse(String)}
+     */
+    static Manifest parse(Reader in, IoGuard.Pulse pulse) throws IOException {
         TreeMap<String, String> sorted = new TreeMap<>();
+        LineReader lines = new LineReader(in);
         int number = 0;
-        for (String line = in.readLine(); line != null; line = in.readLine()) {
+        for (String line = lines.next(number + 1); line != null; line = lines.next(number + 1)) {
             number++;
+            if (pulse != null && (number & 1023) == 0) {
+                pulse.check();
+            }
             if (line.endsWith("\r")) {
                 line = line.substring(0, line.length() - 1);
             }
@@ -164,41 +205,67 @@ public final class Manifest {
             if (body.length() < DIGEST_LENGTH + 3 || !isDigest(body.substring(0, DIGEST_LENGTH))
                     || body.charAt(DIGEST_LENGTH) != ' '
                     || (body.charAt(DIGEST_LENGTH + 1) != ' ' && body.charAt(DIGEST_LENGTH + 1) != '*')) {
-                throw new IllegalArgumentException("line " + number + " is not '<64 hex digits>  <path>': '"
-                        + abbreviate(line) + "'");
+                throw new IllegalArgumentException("line " + number
+                        + " is not '<64 hex digits>  <path>' (nor '<64 hex digits> *<path>')");
             }
             String path = body.substring(DIGEST_LENGTH + 2);
             if (escaped) {
                 path = unescape(path, number);
             }
-            String problem = pathProblem(path);
-            if (problem != null) {
-                throw new IllegalArgumentException("line " + number + ": path '" + path + "' " + problem);
+            String clean;
+            try {
+                clean = clean(path);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("line " + number + ": the path " + e.getMessage());
             }
-            if (sorted.put(path, body.substring(0, DIGEST_LENGTH).toLowerCase(Locale.ROOT)) != null) {
-                throw new IllegalArgumentException("line " + number + ": path '" + path + "' is listed twice");
+            String digest = body.substring(0, DIGEST_LENGTH).toLowerCase(Locale.ROOT);
+            String previous = sorted.put(clean, digest);
+            if (previous != null && !previous.equals(digest)) {
+                throw new IllegalArgumentException("line " + number + " lists a file that an earlier line lists "
+                        + "with a different digest; it could never verify");
             }
         }
         return new Manifest(sorted);
     }
 
-    /** Why {@code path} is not a relative path inside the tree, or null if it is one. */
-    static String pathProblem(String path) {
+    /**
+     * The path with {@code .} and empty components dropped ({@code ./a//b} is {@code a/b}).
+     *
+     * @throws IllegalArgumentException completing "the path ...", if it is empty, absolute, holds a NUL
+     *                                  or a {@code ..} component, names the directory itself or ends
+     *                                  with {@code /}
+     */
+    static String clean(String path) {
         if (path == null || path.isEmpty()) {
-            return "is empty";
+            throw new IllegalArgumentException("is empty");
         }
         if (path.indexOf('\0') >= 0) {
-            return "contains a NUL character";
+            throw new IllegalArgumentException("contains a NUL character");
         }
         if (path.startsWith("/")) {
-            return "is absolute; manifest paths are relative to the directory";
+            throw new IllegalArgumentException("is absolute; manifest paths are relative to the directory");
         }
+        if (path.endsWith("/")) {
+            throw new IllegalArgumentException("ends with '/', so it names a directory, not a file");
+        }
+        StringBuilder clean = new StringBuilder(path.length());
         for (String component : path.split("/", -1)) {
-            if (component.isEmpty() || component.equals(".") || component.equals("..")) {
-                return "has an empty, '.' or '..' component; manifest paths must stay inside the directory";
+            if (component.equals("..")) {
+                throw new IllegalArgumentException("has a '..' component; manifest paths must stay inside "
+                        + "the directory");
             }
+            if (component.isEmpty() || component.equals(".")) {
+                continue;
+            }
+            if (clean.length() > 0) {
+                clean.append('/');
+            }
+            clean.append(component);
         }
-        return null;
+        if (clean.length() == 0) {
+            throw new IllegalArgumentException("names the directory itself, not a file");
+        }
+        return clean.toString();
     }
 
     private static boolean isDigest(String text) {
@@ -249,14 +316,51 @@ public final class Manifest {
                 case 'n' -> out.append('\n');
                 case 'r' -> out.append('\r');
                 default -> throw new IllegalArgumentException("line " + number
-                        + ": bad escape in path; only \\\\, \\n and \\r are allowed");
+                        + ": bad escape in the path; only \\\\, \\n and \\r are allowed");
             }
         }
         return out.toString();
     }
 
-    private static String abbreviate(String line) {
-        return line.length() <= 120 ? line : line.substring(0, 117) + "...";
+    /** Lines ending in {@code \n} (a final line may lack it), each at most {@link #MAX_LINE} characters. */
+    private static final class LineReader {
+        private final Reader in;
+        private final char[] buffer = new char[8192];
+        private int position;
+        private int limit;
+        private final StringBuilder line = new StringBuilder();
+
+        LineReader(Reader in) {
+            this.in = in;
+        }
+
+        /** The next line without its {@code \n}, or null at the end. */
+        String next(int number) throws IOException {
+            line.setLength(0);
+            while (true) {
+                if (position == limit) {
+                    limit = in.read(buffer);
+                    position = 0;
+                    if (limit < 0) {
+                        limit = 0;
+                        return line.length() > 0 ? line.toString() : null;
+                    }
+                }
+                int start = position;
+                while (position < limit && buffer[position] != '\n') {
+                    position++;
+                }
+                line.append(buffer, start, position - start);
+                if (line.length() > MAX_LINE) {
+                    throw new IllegalArgumentException("line " + number + " is longer than " + MAX_LINE
+                            + " characters");
+                }
+                if (position < limit) {
+                    position++; // the '\n'
+                    return line.toString();
+                }
+            }
+        }
     }
 
     /** Two manifests are equal when they list the same digests for the same paths. */

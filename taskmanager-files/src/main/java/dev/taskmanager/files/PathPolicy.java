@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Confines requested paths to the directories the operator allowed. Every check returns the real path
- * (symbolic links resolved) that the caller must then use, so what was checked is what gets read or
- * written.
+ * Confines requested paths to the directories the operator allowed, when a request arrives, so that
+ * a bad path is refused with a clear message (a 400 over HTTP) before any task starts. Every check
+ * returns a {@link Location}: the allowed root (or the work directory) the path lies in, and the
+ * names leading from it to the path's real location.
  *
  * <p>A path is first normalised and checked lexically, before it is touched: a path outside every
  * allowed directory is refused without revealing whether it exists. Then its real path is resolved
@@ -21,9 +22,10 @@ import java.util.Objects;
  * The scanned directory must lie under an allowed root; a manifest to read or an output to write
  * may also lie under the work directory, where outputs go by default.
  *
- * <p>What this cannot prevent: a path swapped for a symbolic link between the check and its use by
- * someone who can already write inside an allowed directory. Hashing re-checks every file's real path
- * just before opening it, which narrows that window to one file.
+ * <p>These checks are a courtesy, not the defence: a path can be swapped for a symbolic link between
+ * the check and its use. The operations never use a checked path as a path: they open the location's
+ * root and walk its names one by one relative to the open directories, without following links
+ * ({@link OpenDirectory}).
  *
  * <p>Immutable and thread-safe.
  */
@@ -58,6 +60,43 @@ final class PathPolicy {
         this.workDirectory = realDirectory("work directory", workDirectoryGiven);
     }
 
+    /**
+     * Where a checked path is: an allowed root (or the work directory), as a real path, and the names
+     * of the entries leading from it to the path. The path itself is never opened as a path.
+     *
+     * @param root  the real path of an allowed root or of the work directory
+     * @param names single path components, possibly none (the root itself)
+     */
+    record Location(Path root, List<String> names) {
+        Location {
+            names = List.copyOf(names);
+        }
+
+        /** The path this location stood for when it was checked. */
+        Path path() {
+            Path path = root;
+            for (String name : names) {
+                path = path.resolve(name);
+            }
+            return path;
+        }
+
+        /** The last name: the file itself. */
+        String name() {
+            return names.get(names.size() - 1);
+        }
+
+        /** The names up to the file's directory. */
+        List<String> directoryNames() {
+            return names.subList(0, names.size() - 1);
+        }
+
+        @Override
+        public String toString() {
+            return path().toString();
+        }
+    }
+
     /** The allowed roots as real paths. */
     List<Path> roots() {
         return List.copyOf(roots);
@@ -71,10 +110,9 @@ final class PathPolicy {
     /**
      * An existing directory under an allowed root: the directory to scan or verify.
      *
-     * @return its real path
      * @throws IllegalArgumentException naming {@code parameter} and the path otherwise
      */
-    Path directory(String parameter, Path requested) {
+    Location directory(String parameter, Path requested) {
         Path normal = normalise(parameter, requested);
         if (roots.isEmpty()) {
             throw new IllegalArgumentException("parameter '" + parameter + "': " + normal
@@ -86,16 +124,15 @@ final class PathPolicy {
         if (!Files.isDirectory(real)) {
             throw new IllegalArgumentException("parameter '" + parameter + "': " + normal + " is not a directory");
         }
-        return real;
+        return locate(real, false);
     }
 
     /**
      * An existing regular file under an allowed root or the work directory: a manifest to read.
      *
-     * @return its real path
      * @throws IllegalArgumentException naming {@code parameter} and the path otherwise
      */
-    Path existingFile(String parameter, Path requested) {
+    Location existingFile(String parameter, Path requested) {
         Path normal = normalise(parameter, requested);
         requireInside(parameter, normal, null, true);
         Path real = realPath(parameter, normal);
@@ -103,18 +140,18 @@ final class PathPolicy {
         if (!Files.isRegularFile(real)) {
             throw new IllegalArgumentException("parameter '" + parameter + "': " + normal + " is not a regular file");
         }
-        return real;
+        return locate(real, true);
     }
 
     /**
-     * A file to create or replace, in an existing directory under an allowed root or the work
-     * directory. An existing entry at that path must be a regular file (not a directory, not a
-     * symbolic link).
+     * A file to create, in an existing directory under an allowed root or the work directory. If the
+     * file exists, it is refused unless {@code replace}, and then it must be a regular file (not a
+     * directory, not a symbolic link).
      *
-     * @return the path to write: the real path of its directory plus its name
+     * @return where to write: the real path of its directory plus its name
      * @throws IllegalArgumentException naming {@code parameter} and the path otherwise
      */
-    Path newFile(String parameter, Path requested) {
+    Location newFile(String parameter, Path requested, boolean replace) {
         Path normal = normalise(parameter, requested);
         Path name = normal.getFileName();
         if (name == null) {
@@ -137,12 +174,46 @@ final class PathPolicy {
         }
         Path target = realParent.resolve(name);
         requireInside(parameter, normal, target, true);
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)
-                && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IllegalArgumentException("parameter '" + parameter + "': " + normal
-                    + " exists and is not a regular file; it would not be replaced");
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IllegalArgumentException("parameter '" + parameter + "': " + normal
+                        + " exists and is not a regular file; it would not be replaced");
+            }
+            if (!replace) {
+                throw new IllegalArgumentException("parameter '" + parameter + "': " + normal
+                        + " exists; pass overwrite=true to replace it");
+            }
         }
-        return target;
+        return locate(target, true);
+    }
+
+    /** A file directly in the work directory. */
+    Location inWorkDirectory(String name) {
+        return new Location(workDirectory, List.of(name));
+    }
+
+    /** The location of {@code real}: the most specific root that contains it. */
+    private Location locate(Path real, boolean workDirectoryToo) {
+        Path best = null;
+        List<Path> candidates = new ArrayList<>(roots);
+        if (workDirectoryToo) {
+            candidates.add(workDirectory);
+        }
+        for (Path root : candidates) {
+            if (real.startsWith(root) && (best == null || root.getNameCount() > best.getNameCount())) {
+                best = root;
+            }
+        }
+        if (best == null) {
+            throw new IllegalStateException(real + " was checked to be inside an allowed directory");
+        }
+        List<String> names = new ArrayList<>();
+        for (Path name : best.relativize(real)) {
+            if (!name.toString().isEmpty()) {
+                names.add(name.toString());
+            }
+        }
+        return new Location(best, names);
     }
 
     private static Path normalise(String parameter, Path requested) {

@@ -1,13 +1,12 @@
 package dev.taskmanager.files;
 
-import dev.taskmanager.TaskContext;
-
 import java.util.concurrent.TimeUnit;
 
 /**
  * Caps the read rate of a workload, across all its operations: each buffer read reserves the next
- * free slot of time its bytes take at the rate, and the reader waits for its slot. Waiting checks for
- * abort at least every {@value #SLICE_MILLIS} ms, so a throttled operation still stops promptly.
+ * free slot of time its bytes take at the rate, and the reader waits for its slot. Waiting beats the
+ * reader's pulse and checks whether it was cancelled at least every {@value #SLICE_MILLIS} ms, so a
+ * throttled read neither counts as stalled nor delays an abort.
  *
  * <p>It measures real elapsed time ({@link System#nanoTime()}): it paces real I/O, not task
  * timestamps, so the task manager's injected clocks do not apply. Thread-safe.
@@ -23,8 +22,8 @@ final class Throttle {
         this.nanosPerByte = bytesPerSecond == 0 ? 0 : 1e9 / bytesPerSecond;
     }
 
-    /** Waits until {@code bytes} more may be read, or until the task is asked to abort. */
-    void acquire(long bytes, TaskContext context) throws InterruptedException {
+    /** Waits until {@code bytes} more may be read, or until the reader is cancelled. */
+    void acquire(long bytes, IoGuard.Pulse pulse) throws InterruptedException {
         if (nanosPerByte == 0) {
             return;
         }
@@ -34,9 +33,10 @@ final class Throttle {
             start = nextFree == Long.MIN_VALUE || nextFree - now < 0 ? now : nextFree;
             nextFree = start + (long) (bytes * nanosPerByte);
         }
-        for (long wait = start - System.nanoTime(); wait > 0 && !context.isAbortRequested();
+        for (long wait = start - System.nanoTime(); wait > 0 && !pulse.cancelled();
              wait = start - System.nanoTime()) {
             TimeUnit.NANOSECONDS.sleep(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(SLICE_MILLIS)));
+            pulse.beat();
         }
     }
 }

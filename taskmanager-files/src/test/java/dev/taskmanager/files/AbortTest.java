@@ -47,7 +47,7 @@ class AbortTest {
     }
 
     /** Blocks the first read anywhere until released, and counts the bytes read per file. */
-    private static final class BlockingHook implements ReadHook {
+    private static final class BlockingHook implements IoHook {
         final CountDownLatch blocked = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
         final AtomicBoolean first = new AtomicBoolean(true);
@@ -116,7 +116,7 @@ class AbortTest {
     @Test
     void aReadWaitingForItsTurnUnderAThrottleStopsPromptlyOnAbort() throws Exception {
         CountDownLatch firstRead = new CountDownLatch(1);
-        ReadHook signal = new ReadHook() {
+        IoHook signal = new IoHook() {
             @Override
             public void read(String path, long bytesSoFar) {
                 firstRead.countDown();

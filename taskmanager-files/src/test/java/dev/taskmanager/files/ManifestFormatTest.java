@@ -49,30 +49,54 @@ class ManifestFormatTest {
     void rejectsMalformedLinesNamingTheLineNumber() {
         assertThatThrownBy(() -> Manifest.parse(A + "  ok\nnot a manifest line\n"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("line 2 is not '<64 hex digits>  <path>': 'not a manifest line'");
+                .hasMessage("line 2 is not '<64 hex digits>  <path>' (nor '<64 hex digits> *<path>')");
         assertThatThrownBy(() -> Manifest.parse(A.substring(1) + "  short\n")).hasMessageStartingWith("line 1 is not");
         assertThatThrownBy(() -> Manifest.parse(A + "\tpath\n")).hasMessageStartingWith("line 1 is not");
         assertThatThrownBy(() -> Manifest.parse("\\" + A + "  bad\\escape\n"))
-                .hasMessage("line 1: bad escape in path; only \\\\, \\n and \\r are allowed");
+                .hasMessage("line 1: bad escape in the path; only \\\\, \\n and \\r are allowed");
     }
 
     @Test
-    void rejectsPathsThatLeaveTheDirectory() {
-        for (String path : new String[] {"../up", "a/../../up", "/etc/passwd", "./here", "a//b", "a/", "a/."}) {
+    void rejectsPathsThatLeaveTheDirectoryWithoutQuotingThem() {
+        Map<String, String> problems = Map.of(
+                "../up", "has a '..' component; manifest paths must stay inside the directory",
+                "a/../../up", "has a '..' component; manifest paths must stay inside the directory",
+                "/etc/passwd", "is absolute; manifest paths are relative to the directory",
+                "a/", "ends with '/', so it names a directory, not a file",
+                "./.", "names the directory itself, not a file");
+        problems.forEach((path, problem) -> {
             assertThatThrownBy(() -> Manifest.parse(A + "  " + path + "\n"))
                     .as(path).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageStartingWith("line 1: path '" + path + "' ");
+                    .hasMessage("line 1: the path " + problem);
             assertThatThrownBy(() -> Manifest.of(Map.of(path, A))).as(path)
-                    .hasMessageStartingWith("path '" + path + "' ");
-        }
+                    .hasMessage("path '" + path + "': the path " + problem);
+        });
     }
 
     @Test
-    void rejectsAPathListedTwiceAndADigestThatIsNotHex() {
-        assertThatThrownBy(() -> Manifest.parse(A + "  same\n" + B + "  same\n"))
-                .hasMessage("line 2: path 'same' is listed twice");
-        assertThatThrownBy(() -> Manifest.of(Map.of("x", "g".repeat(64))))
-                .hasMessage("digest of 'x' is not 64 hex digits: '" + "g".repeat(64) + "'");
+    void errorsNeverQuoteTheManifestsContent() {
+        String secret = "root:x:0:0:root:/root:/bin/bash";
+
+        assertThatThrownBy(() -> Manifest.parse(secret + "\n")).hasMessageNotContaining("root:");
+        assertThatThrownBy(() -> Manifest.parse(A + "  ../" + secret + "\n")).hasMessageNotContaining("root:");
+        assertThatThrownBy(() -> Manifest.parse("x".repeat(Manifest.MAX_LINE + 1) + "\n"))
+                .hasMessage("line 1 is longer than " + Manifest.MAX_LINE + " characters");
+    }
+
+    @Test
+    void readsPathsAsSha256sumOpensThemWithDotAndEmptyComponentsDropped() {
+        Manifest manifest = Manifest.parse(A + "  ./here\n" + B + "  ./a//b/./c\n" + A + "  x/.\n");
+
+        assertThat(manifest.entries()).containsExactly(Map.entry("a/b/c", B), Map.entry("here", A),
+                Map.entry("x", A));
+        assertThat(Manifest.of(Map.of("./here", A)).entries()).containsOnlyKeys("here");
+    }
+
+    @Test
+    void aFileListedTwiceWithTheSameDigestIsReadOnceAsConcatenatedManifestsHaveIt() {
+        Manifest manifest = Manifest.parse(A + "  same\n" + B + "  other\n" + A + "  ./same\n" + A + "  same\n");
+
+        assertThat(manifest.entries()).containsExactly(Map.entry("other", B), Map.entry("same", A));
     }
 
     @Test

@@ -122,6 +122,7 @@ class ManifestOperationTest {
         assertThat(statuses.get(0).id()).isEqualTo(run.task().id());
         List<TaskStatus> children = statuses.subList(1, statuses.size());
         assertThat(children).extracting(TaskStatus::scope, TaskStatus::entity).containsExactlyInAnyOrder(
+                tuple("output", run.output().toString()),
                 tuple("directory", "a"), tuple("directory", "d"), tuple("directory", "e"),
                 tuple("files", "."), tuple("file", "big.bin"));
         assertThat(children).allSatisfy(child -> {
@@ -197,7 +198,7 @@ class ManifestOperationTest {
     @Test
     void filesThatVanishBeforeTheyAreReadFailTheirOwnLeavesAndNoManifestIsWritten() throws Exception {
         Set<String> vanishing = Set.of("a/one.txt", "a/large-a.bin");
-        ReadHook deleteFirst = new ReadHook() {
+        IoHook deleteFirst = new IoHook() {
             @Override
             public void opening(String path) throws IOException {
                 if (vanishing.contains(path)) {
@@ -234,7 +235,7 @@ class ManifestOperationTest {
 
     @Test
     void everyOtherFileIsStillHashedWhenOneFails() throws Exception {
-        ReadHook deleteOne = new ReadHook() {
+        IoHook deleteOne = new IoHook() {
             @Override
             public void opening(String path) throws IOException {
                 if (path.equals("big.bin")) {
@@ -249,14 +250,17 @@ class ManifestOperationTest {
         assertThat(root.progress().completed()).isEqualTo(Trees.totalBytes(tree));
         List<TaskStatus> statuses = run.task().statusRecursive();
         assertThat(statuses).filteredOn(status -> status.state() == TaskState.FAILED)
-                .extracting(TaskStatus::entity).containsExactlyInAnyOrder(tree.toRealPath().toString(), "big.bin");
+                .extracting(TaskStatus::entity)
+                .containsExactlyInAnyOrder(tree.toRealPath().toString(), "big.bin", run.output().toString());
+        assertThat(Trees.find(statuses, "output", run.output().toString()).error())
+                .isEqualTo("not written: 1 of 9 files could not be hashed; no manifest written");
     }
 
     @Test
     void filesOpenAtOnceNeverExceedTheReadLimit() throws Exception {
         AtomicInteger open = new AtomicInteger();
         AtomicInteger mostOpen = new AtomicInteger();
-        ReadHook counting = new ReadHook() {
+        IoHook counting = new IoHook() {
             @Override
             public void opening(String path) {
                 mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
@@ -296,7 +300,8 @@ class ManifestOperationTest {
 
         assertThat(run.task().await(WAIT).state()).isEqualTo(TaskState.DONE);
         assertThat(run.manifest().get().entries()).isEqualTo(Trees.digests(deep)).containsOnlyKeys(expected);
-        assertThat(run.task().statusRecursive()).hasSize(4);
+        assertThat(run.task().statusRecursive()).extracting(TaskStatus::scope)
+                .containsExactlyInAnyOrder("directory", "output", "directory", "directory", "directory");
     }
 
     @Test

@@ -3,6 +3,8 @@ package dev.taskmanager.files;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,8 +20,20 @@ class OptionsTest {
         assertThat(defaults.maxConcurrentReads()).isBetween(2, 4);
         assertThat(defaults.parallelDirectories()).isEqualTo(8);
         assertThat(defaults.maxBytesPerSecond()).isZero();
-        assertThat(defaults.workDirectory().getFileName().toString()).startsWith("taskmanager-files-");
-        assertThat(defaults.workDirectory().getParent()).isEqualTo(Path.of(System.getProperty("java.io.tmpdir")));
+        assertThat(defaults.stallTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(defaults.workDirectory()).isEqualTo(PrivateDirectory.defaultDataDirectory().resolve("files"));
+    }
+
+    @Test
+    void theDefaultDataDirectoryFollowsXdgStateHomeAndIgnoresARelativeOne() {
+        assertThat(PrivateDirectory.defaultDataDirectory(Map.of("XDG_STATE_HOME", "/var/state"), "/home/ann"))
+                .isEqualTo(Path.of("/var/state/taskmanager"));
+        assertThat(PrivateDirectory.defaultDataDirectory(Map.of(), "/home/ann"))
+                .isEqualTo(Path.of("/home/ann/.local/state/taskmanager"));
+        assertThat(PrivateDirectory.defaultDataDirectory(Map.of("XDG_STATE_HOME", "state"), "/home/ann"))
+                .isEqualTo(Path.of("/home/ann/.local/state/taskmanager"));
+        assertThat(PrivateDirectory.defaultDataDirectory(Map.of("XDG_STATE_HOME", " "), "/home/ann"))
+                .isEqualTo(Path.of("/home/ann/.local/state/taskmanager"));
     }
 
     @Test
@@ -37,6 +51,8 @@ class OptionsTest {
                 .hasMessage("parallelDirectories must be between 1 and 1024, got 2000");
         assertThatThrownBy(() -> builder.maxBytesPerSecond(100))
                 .hasMessage("maxBytesPerSecond must be 0 (no cap) or at least 1024, got 100");
+        assertThatThrownBy(() -> builder.stallTimeout(Duration.ofMillis(5)))
+                .hasMessage("stallTimeout must be between 10 ms and 1 hour, got PT0.005S");
     }
 
     @Test

@@ -163,27 +163,27 @@ class PathConfinementTest {
 
     @Test
     void stringParametersAreRequiredAndValidatedLikeRequestParameters() {
-        assertThatThrownBy(() -> files.requestManifest(null, null))
+        assertThatThrownBy(() -> files.requestManifest(null, null, false))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("Missing mandatory parameter 'path'");
-        assertThatThrownBy(() -> files.requestManifest(" ", "x"))
+        assertThatThrownBy(() -> files.requestManifest(" ", "x", false))
                 .hasMessage("Missing mandatory parameter 'path'");
-        assertThatThrownBy(() -> files.requestVerify(allowed.toString(), ""))
+        assertThatThrownBy(() -> files.requestVerify(allowed.toString(), "", false))
                 .hasMessage("Missing mandatory parameter 'manifest'");
-        assertThatThrownBy(() -> files.requestManifest("bad\0path", null))
+        assertThatThrownBy(() -> files.requestManifest("bad\0path", null, false))
                 .hasMessageStartingWith("parameter 'path': 'bad\0path' is not a valid path");
-        assertThatThrownBy(() -> files.requestManifest(outside.toString(), null))
+        assertThatThrownBy(() -> files.requestManifest(outside.toString(), null, false))
                 .hasMessageStartingWith("parameter 'path': " + outside + " is outside");
         assertThat(tasksInModule()).isZero();
     }
 
     @Test
     void aBlankOutputParameterMeansTheDefaultOutputAndTheIdFindsTheTask() throws Exception {
-        UUID id = files.requestManifest(allowed.resolve("tree").toString(), "");
+        UUID id = files.requestManifest(allowed.resolve("tree").toString(), "", false);
 
         assertThat(tm.find(id)).isPresent();
         assertThat(tm.find(id).get().await(WAIT).state()).isEqualTo(TaskState.DONE);
         assertThat(files.defaultOutput(id)).isRegularFile();
-        UUID verify = files.requestVerify(allowed.resolve("tree").toString(), files.defaultOutput(id).toString());
+        UUID verify = files.requestVerify(allowed.resolve("tree").toString(), files.defaultOutput(id).toString(), false);
         assertThat(tm.find(verify).get().await(WAIT).state()).isEqualTo(TaskState.DONE);
     }
 
