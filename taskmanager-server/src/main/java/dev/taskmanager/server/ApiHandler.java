@@ -39,7 +39,8 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     private final byte[] openApi;
 
     ApiHandler(TaskManager taskManager, ApiOptions options) {
-        this.context = new ApiContext(taskManager, options.nodeAddress());
+        this.context = new ApiContext(taskManager, options.nodeAddress(),
+                new RenderPermits(options.maxConcurrentListings()));
         this.waiters = new Waiters(options.nodeAddress());
         new CompatRoutes(context, waiters).addTo(router);
         this.testApi = options.testApiEnabled() ? new TestApi(context) : null;
@@ -124,6 +125,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     private static void answerError(Response response, Callback callback, ApiException error) {
         response.setStatus(error.status());
         response.getHeaders().put(Exchange.JSON);
+        error.headers().forEach(response.getHeaders()::put);
         response.write(true, ByteBuffer.wrap(Json.error(error.status(), error.getMessage())), callback);
     }
 
@@ -178,6 +180,10 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
 
     Router router() {
         return router;
+    }
+
+    RenderPermits renders() {
+        return context.renders();
     }
 
     private static byte[] loadOpenApi() {

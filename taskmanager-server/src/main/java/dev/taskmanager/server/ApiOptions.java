@@ -13,14 +13,19 @@ public final class ApiOptions {
     /** The {@code node} reported when no address is given: the loopback address the server binds by default. */
     public static final String DEFAULT_NODE_ADDRESS = "127.0.0.1";
 
+    /** How many large answers may be written at once by default; see {@link Builder#maxConcurrentListings}. */
+    public static final int DEFAULT_MAX_CONCURRENT_LISTINGS = 8;
+
     private final boolean testApi;
     private final String nodeAddress;
+    private final int maxConcurrentListings;
     private final List<ExtensionRoute> routes;
 
     private ApiOptions(Builder builder) {
         this.testApi = builder.testApi;
         this.nodeAddress = builder.nodeAddress != null ? builder.nodeAddress : DEFAULT_NODE_ADDRESS;
         this.routes = List.copyOf(builder.routes);
+        this.maxConcurrentListings = builder.maxConcurrentListings;
     }
 
     /** A builder with everything at its default: no test API, node {@value #DEFAULT_NODE_ADDRESS}, no extensions. */
@@ -38,6 +43,11 @@ public final class ApiOptions {
         return nodeAddress;
     }
 
+    /** How many large answers may be written at once; see {@link Builder#maxConcurrentListings}. */
+    public int maxConcurrentListings() {
+        return maxConcurrentListings;
+    }
+
     List<ExtensionRoute> routes() {
         return routes;
     }
@@ -51,8 +61,26 @@ public final class ApiOptions {
         private boolean testApi;
         private String nodeAddress;
         private final List<ExtensionRoute> routes = new ArrayList<>();
+        private int maxConcurrentListings = DEFAULT_MAX_CONCURRENT_LISTINGS;
 
         private Builder() {
+        }
+
+        /**
+         * How many large answers — a {@code list_module_tasks} or {@code task_status_recursive} body
+         * past its first 32 KiB — may be written at once (default
+         * {@value ApiOptions#DEFAULT_MAX_CONCURRENT_LISTINGS}). Each holds a thread while its client
+         * reads; more are answered 503 with {@code Retry-After} before anything is sent. Smaller
+         * answers are never refused.
+         *
+         * @throws IllegalArgumentException if less than 1
+         */
+        public Builder maxConcurrentListings(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("max concurrent listings must be at least 1, got " + max);
+            }
+            this.maxConcurrentListings = max;
+            return this;
         }
 
         /** Serves the test API under {@code /task_manager_test} (default false). */

@@ -272,6 +272,12 @@ public final class TaskManagerServer implements AutoCloseable {
             return this;
         }
 
+        /** How many large answers may be written at once; see {@link ApiOptions.Builder#maxConcurrentListings}. */
+        public Builder maxConcurrentListings(int max) {
+            options.maxConcurrentListings(max);
+            return this;
+        }
+
         /** Adds an extension endpoint; see {@link ApiOptions.Builder#route}. */
         public Builder route(String method, String path, ExtensionHandler handler) {
             options.route(method, path, handler);
