@@ -84,7 +84,7 @@ public final class TaskManagerServer implements AutoCloseable {
         // On stop, idle keep-alive connections are closed after this long (Jetty's default is a second).
         graceful.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT.toMillis());
         server.setHandler(graceful);
-        server.setErrorHandler(new JsonErrorHandler());
+        server.setErrorHandler(new JsonErrorHandler(api.router()));
         server.setStopTimeout(DRAIN_TIMEOUT.toMillis());
     }
 
