@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -34,7 +35,10 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * bytes: past that Jetty answers 414 (URI too long) or 431 (headers too large). A declared body over
  * 64 KiB is answered 413 (requests carry no body). Every such answer has the JSON error body. Idle
  * connections close after the {@linkplain Builder#idleTimeout idle timeout}, except while a
- * {@code wait_task} is pending on them.
+ * {@code wait_task} is pending on them. A request's line and headers must arrive within the
+ * {@linkplain Builder#requestHeaderTimeout request header timeout}; connections are limited in total
+ * and per client address ({@link Builder#maxConnections}, {@link Builder#maxConnectionsPerAddress});
+ * large answers in number ({@link Builder#maxConcurrentListings}).
  *
  * <p>Thread-safe. Start once; close is idempotent.
  */
@@ -45,6 +49,12 @@ public final class TaskManagerServer implements AutoCloseable {
     public static final int DEFAULT_PORT = 10000;
     /** The limit on request line plus headers. */
     public static final int MAX_REQUEST_HEADER_BYTES = 8 * 1024;
+    /** The default bound on receiving one request's line and headers; see {@link Builder#requestHeaderTimeout}. */
+    public static final Duration DEFAULT_REQUEST_HEADER_TIMEOUT = Duration.ofSeconds(10);
+    /** The default limit on open connections; see {@link Builder#maxConnections}. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    /** The default limit on open connections from one client address; see {@link Builder#maxConnectionsPerAddress}. */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 2_048;
 
     /** The listen backlog; the kernel caps it at {@code net.core.somaxconn}. */
     static final int ACCEPT_QUEUE_SIZE = 1024;
@@ -57,6 +67,8 @@ public final class TaskManagerServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final ApiHandler api;
+    private final ConnectionGuard guard;
+    private final NetworkConnectionLimit connectionLimit;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -72,7 +84,11 @@ public final class TaskManagerServer implements AutoCloseable {
         threads.setName("taskmanager-http");
         threads.setDaemon(true);
         this.server = new Server(threads);
-        this.connector = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration()));
+        HttpConnectionFactory http = new HttpConnectionFactory(httpConfiguration());
+        this.guard = new ConnectionGuard(builder.requestHeaderTimeout, builder.maxConnectionsPerAddress,
+                server.getScheduler());
+        http.addEventListener(guard);
+        this.connector = new ServerConnector(server, http);
         connector.setHost(bindAddress);
         connector.setPort(builder.port);
         connector.setIdleTimeout(builder.idleTimeout.toMillis());
@@ -80,10 +96,14 @@ public final class TaskManagerServer implements AutoCloseable {
         // waits at once) would see dropped SYNs and one-second retries.
         connector.setAcceptQueueSize(ACCEPT_QUEUE_SIZE);
         server.addConnector(connector);
+        // At the limit Jetty stops accepting: new clients wait in the listen backlog, not refused.
+        this.connectionLimit = new NetworkConnectionLimit(builder.maxConnections, connector);
+        server.addBean(connectionLimit);
+        server.addBean(guard);
         GracefulHandler graceful = new GracefulHandler(api);
         // On stop, idle keep-alive connections are closed after this long (Jetty's default is a second).
         graceful.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT.toMillis());
-        server.setHandler(graceful);
+        server.setHandler(guard.handler(graceful));
         server.setErrorHandler(new JsonErrorHandler(api.router()));
         server.setStopTimeout(DRAIN_TIMEOUT.toMillis());
     }
@@ -159,6 +179,15 @@ public final class TaskManagerServer implements AutoCloseable {
         return api;
     }
 
+    ConnectionGuard guard() {
+        return guard;
+    }
+
+    /** How many connections are open now; for monitoring and tests. */
+    public int openConnections() {
+        return connectionLimit.getNetworkConnectionCount();
+    }
+
     /**
      * Stops gracefully: stops accepting connections; if the server owns the task manager, closes it
      * (modules stop with the manager's bound, so pending waits on their tasks receive the final
@@ -203,6 +232,9 @@ public final class TaskManagerServer implements AutoCloseable {
         private int port = DEFAULT_PORT;
         private String nodeAddress;
         private Duration idleTimeout = Duration.ofSeconds(30);
+        private Duration requestHeaderTimeout = DEFAULT_REQUEST_HEADER_TIMEOUT;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
 
         private Builder(TaskManager taskManager) {
             this.taskManager = taskManager;
@@ -269,6 +301,53 @@ public final class TaskManagerServer implements AutoCloseable {
                 throw new IllegalArgumentException("idle timeout must be positive, got " + timeout);
             }
             this.idleTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How long a client may take to send one request's line and headers (default 10 seconds), as
+         * nginx's {@code client_header_timeout}: from the connection's opening for its first request,
+         * from the first byte of each later one. A connection past it is closed without an answer.
+         * The idle timeout alone does not bound this, since every byte renews it.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder requestHeaderTimeout(Duration timeout) {
+            if (Objects.requireNonNull(timeout, "timeout").isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("request header timeout must be positive, got " + timeout);
+            }
+            this.requestHeaderTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * The most connections open at once (default {@value TaskManagerServer#DEFAULT_MAX_CONNECTIONS}).
+         * At the limit the server stops accepting; new clients wait in the listen backlog until a
+         * connection closes. Keep it under the process's file descriptor limit ({@code ulimit -n}).
+         *
+         * @throws IllegalArgumentException if less than 1
+         */
+        public Builder maxConnections(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("max connections must be at least 1, got " + max);
+            }
+            this.maxConnections = max;
+            return this;
+        }
+
+        /**
+         * The most connections open at once from one client IP address (default
+         * {@value TaskManagerServer#DEFAULT_MAX_CONNECTIONS_PER_ADDRESS}); one more is closed as soon
+         * as it opens. Each pending {@code wait_task} holds a connection, so a client that waits on
+         * many tasks at once needs as many.
+         *
+         * @throws IllegalArgumentException if less than 1
+         */
+        public Builder maxConnectionsPerAddress(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("max connections per address must be at least 1, got " + max);
+            }
+            this.maxConnectionsPerAddress = max;
             return this;
         }
 
