@@ -118,12 +118,38 @@ class LargeAnswerTest {
         assertThat(renders.inUse()).isZero();
     }
 
+    @Test
+    void aReaderThatStopsReadingIsCutOffAndGivesItsPermitBack() {
+        try (ServerFixture quick = new ServerFixture(b -> b, s -> s.maxConcurrentListings(1)
+                .idleTimeout(java.time.Duration.ofMillis(300)))) {
+            TaskModule big = quick.tm.module("big");
+            for (int i = 0; i < 20_000; i++) {
+                big.task("copy").scope("file").entity("entity-" + i).track().start();
+            }
+            RenderPermits renders = quick.server.api().renders();
+            Socket stalled = slowReader(quick.server.port(), "/task_manager/list_module_tasks/big");
+            try {
+                Await.until("the listing holds the permit", () -> renders.inUse() == 1);
+                Await.until("the stalled listing gives its permit back", () -> renders.inUse() == 0);
+            } finally {
+                closeQuietly(stalled);
+            }
+            try (KeepAlive next = new KeepAlive(quick.server.port())) {
+                assertThat(next.get("/task_manager/list_module_tasks/big").status()).isEqualTo(200);
+            }
+        }
+    }
+
     /** Sends a request on a socket with a small receive buffer and never reads the answer. */
     private Socket slowReader(String target) {
+        return slowReader(f.server.port(), target);
+    }
+
+    private static Socket slowReader(int port, String target) {
         try {
             Socket socket = new Socket();
             socket.setReceiveBufferSize(4096);
-            socket.connect(new InetSocketAddress("127.0.0.1", f.server.port()));
+            socket.connect(new InetSocketAddress("127.0.0.1", port));
             socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
