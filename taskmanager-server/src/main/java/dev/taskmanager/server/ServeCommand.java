@@ -82,12 +82,14 @@ public final class ServeCommand {
     /** {@link #run(PrintStream, PrintStream, String...)} with additions to the server. */
     public static int run(PrintStream out, PrintStream err, Customizer customizer, String... args) {
         CompletableFuture<Void> stop = new CompletableFuture<>();
-        return run(out, err, customizer, stop, server -> StopSignals.install(() -> stop.complete(null)), true, args);
+        return run(out, err, customizer, stop, server -> {
+        }, true, args);
     }
 
     /**
      * The whole command, with the stop signal injectable for tests: serves until {@code stop}
-     * completes (or, with {@code hook}, the JVM shuts down), then closes the server.
+     * completes (or, with {@code hook}, SIGTERM/SIGINT arrives or the JVM shuts down), then closes the
+     * server.
      */
     static int run(PrintStream out, PrintStream err, Customizer customizer, CompletableFuture<Void> stop,
                    Consumer<TaskManagerServer> onStarted, boolean hook, String... args) {
@@ -128,6 +130,9 @@ public final class ServeCommand {
         }, "taskmanager-shutdown");
         if (hook) {
             Runtime.getRuntime().addShutdownHook(shutdownHook);
+            // before the line that tells a supervisor the server is up, so that a signal sent as soon
+            // as it reads that line already finds the handler
+            StopSignals.install(() -> stop.complete(null));
         }
         out.println("Task manager API listening on " + server.uri());
         out.flush();
