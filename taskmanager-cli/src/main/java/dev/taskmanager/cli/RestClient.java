@@ -74,7 +74,7 @@ final class RestClient {
         byte[] body = send("GET", path, params);
         String text = new String(body, StandardCharsets.UTF_8);
         try {
-            return JsonParser.parse(text);
+            return JsonReader.parse(text);
         } catch (IllegalArgumentException e) {
             throw new CliException(CliException.REQUEST_FAILED, "error: GET " + path
                     + " returned a body that is not JSON (" + e.getMessage() + "): "
@@ -114,7 +114,7 @@ final class RestClient {
         String text = new String(send("POST", path, params), StandardCharsets.UTF_8);
         Json value;
         try {
-            value = JsonParser.parse(text);
+            value = JsonReader.parse(text);
         } catch (IllegalArgumentException notJson) {
             value = null;
         }
@@ -192,7 +192,7 @@ final class RestClient {
     private static String serverMessage(byte[] body) {
         String text = new String(body, StandardCharsets.UTF_8);
         try {
-            if (JsonParser.parse(text) instanceof Json.Obj error && error.get("message") != null) {
+            if (JsonReader.parse(text) instanceof Json.Obj error && error.get("message") != null) {
                 return Cells.text(error.get("message"));
             }
         } catch (IllegalArgumentException notJson) {

@@ -14,7 +14,7 @@
  *   <li>{@code RestClient} sends one request per call over the JDK's {@code HttpURLConnection}
  *       (chosen for start-up time, see its Javadoc), for both entry points, and turns every
  *       failure into a {@code CliException} carrying its exit code;</li>
- *   <li>{@code Json} and {@code JsonParser} read responses while keeping what the server sent
+ *   <li>{@code Json} and {@code JsonReader} (jackson-core streaming) read responses keeping what the server sent
  *       (member order, number text), because the CLI prints what it got, not what it expected;</li>
  *   <li>{@code Cells}, {@code Table} and {@code StatusPrinter} render values, tables (§14.3) and
  *       status lines (§14.4);</li>
