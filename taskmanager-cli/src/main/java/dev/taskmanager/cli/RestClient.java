@@ -13,19 +13,23 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.StringJoiner;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLException;
 
 /**
  * Sends the CLI's requests to one server and turns every way they can fail into a
  * {@link CliException} with exit code 4: a non-2xx answer ({@link RequestFailedException}, with
- * the server's {@code message}), no connection (one line naming {@code host:port}), or a body
- * that is not the JSON the command needs.
+ * the server's {@code message}, and for a 401 what to do about the token), no connection (one line
+ * naming {@code host:port}), a failed TLS handshake (what to try), or a body that is not the JSON
+ * the command needs. Text from the server in a message goes through {@link TerminalText#escape}.
  *
  * <p>Requests follow SPEC §14.5: parameters travel in the query string, there is never a body
  * (a POST says {@code Content-Length: 0}). Path segments and parameter values are
- * percent-encoded but otherwise sent exactly as typed; the CLI never validates ids. HTTP/1.1, no
- * proxy, no redirects, a 5 s connect timeout and by default no read timeout, so that {@code wait}
- * without {@code --timeout} can wait as long as the task runs ({@link FilesCli}, whose requests
- * are answered at once, sets one).
+ * percent-encoded but otherwise sent exactly as typed; the CLI never validates ids. HTTP/1.1 or
+ * HTTPS ({@link Endpoint#tls()}), with {@code Authorization: Bearer} when the endpoint has a token,
+ * no proxy, no redirects, a 5 s connect timeout and by default no read timeout, so that
+ * {@code wait} without {@code --timeout} can wait as long as the task runs ({@link FilesCli},
+ * whose requests are answered at once, sets one).
  *
  * <p><b>Why {@link HttpURLConnection} and not {@code java.net.http.HttpClient}.</b> Measured on
  * JDK 17, one {@code tasks modules} took about 0.75 s of wall time with {@code HttpClient} and
@@ -43,21 +47,36 @@ final class RestClient {
 
     private static final int CONNECT_TIMEOUT_MILLIS = (int) Duration.ofSeconds(5).toMillis();
 
-    private final String authority;
-    private final int readTimeoutMillis;
+    /** How long a TLS handshake may take once connected ({@link HandshakeWatchdog}). */
+    static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
-    /** A client with no read timeout: an answer may take as long as the server needs. */
+    private final Endpoint endpoint;
+    private final int readTimeoutMillis;
+    private final Duration handshakeTimeout;
+
+    /** A plain HTTP client without token and without read timeout. */
     RestClient(String host, int port) {
-        this(host, port, Duration.ZERO);
+        this(Endpoint.plain(host, port), Duration.ZERO);
+    }
+
+    /** A plain HTTP client without token; see {@link #RestClient(Endpoint, Duration)}. */
+    RestClient(String host, int port, Duration readTimeout) {
+        this(Endpoint.plain(host, port), readTimeout);
     }
 
     /**
      * A client that gives up on an answer after {@code readTimeout} without data (a failed
      * request, exit 4); {@link Duration#ZERO} waits forever.
      */
-    RestClient(String host, int port, Duration readTimeout) {
-        this.authority = uriHost(host) + ":" + port;
+    RestClient(Endpoint endpoint, Duration readTimeout) {
+        this(endpoint, readTimeout, HANDSHAKE_TIMEOUT);
+    }
+
+    /** With another bound on the TLS handshake, for tests. */
+    RestClient(Endpoint endpoint, Duration readTimeout, Duration handshakeTimeout) {
+        this.endpoint = endpoint;
         this.readTimeoutMillis = Math.toIntExact(readTimeout.toMillis());
+        this.handshakeTimeout = handshakeTimeout;
     }
 
     /** {@code /task_manager/<segment>/<segment>...}, each segment percent-encoded. */
@@ -71,15 +90,7 @@ final class RestClient {
 
     /** GET returning the parsed body. */
     Json get(String path, Map<String, String> params) {
-        byte[] body = send("GET", path, params);
-        String text = new String(body, StandardCharsets.UTF_8);
-        try {
-            return JsonReader.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(CliException.REQUEST_FAILED, "error: GET " + path
-                    + " returned a body that is not JSON (" + e.getMessage() + "): "
-                    + abbreviate(text));
-        }
+        return parse("GET", path, send("GET", path, params));
     }
 
     /** GET of something that must be a JSON array (a list of modules, tasks or statuses). */
@@ -88,7 +99,7 @@ final class RestClient {
         if (value instanceof Json.Arr array) {
             return array;
         }
-        throw unexpected(path, value, "an array");
+        throw unexpected("GET", path, value.toJsonText(), "an array");
     }
 
     /** GET of something that must be a JSON object (a status). */
@@ -97,12 +108,20 @@ final class RestClient {
         if (value instanceof Json.Obj object) {
             return object;
         }
-        throw unexpected(path, value, "an object");
+        throw unexpected("GET", path, value.toJsonText(), "an object");
     }
 
-    /** POST without a body; whatever the server answers on success is ignored. */
-    void post(String path, Map<String, String> params) {
-        send("POST", path, params);
+    /**
+     * POST without a body. Whatever the server answers on success is returned when it is JSON,
+     * and is otherwise {@code null} (an empty answer, or one that nobody needs to read).
+     */
+    Json post(String path, Map<String, String> params) {
+        String text = new String(send("POST", path, params), StandardCharsets.UTF_8);
+        try {
+            return text.isBlank() ? null : JsonReader.parse(text);
+        } catch (IllegalArgumentException notJson) {
+            return null;
+        }
     }
 
     /**
@@ -121,27 +140,52 @@ final class RestClient {
         if (value instanceof Json.Str string) {
             return string.value();
         }
-        throw new CliException(CliException.REQUEST_FAILED, "error: POST " + path + " returned "
-                + abbreviate(text) + " where a JSON string was expected");
+        throw unexpected("POST", path, text, "a JSON string");
+    }
+
+    private static Json parse(String method, String path, byte[] body) {
+        String text = new String(body, StandardCharsets.UTF_8);
+        try {
+            return JsonReader.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(CliException.REQUEST_FAILED, "error: " + method + " " + path
+                    + " returned a body that is not JSON (" + e.getMessage() + "): "
+                    + abbreviate(text));
+        }
     }
 
     private byte[] send(String method, String path, Map<String, String> params) {
         HttpURLConnection connection = null;
+        HandshakeWatchdog watchdog = endpoint.tls() == null
+                ? null : new HandshakeWatchdog(endpoint.tls(), handshakeTimeout);
         boolean connected = false;
         try {
-            URI uri = URI.create("http://" + authority + path + query(params));
+            URI uri = URI.create((endpoint.tls() == null ? "http://" : "https://")
+                    + endpoint.authority() + path + query(params));
             connection = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
+            if (connection instanceof HttpsURLConnection https) {
+                https.setSSLSocketFactory(watchdog);
+            }
             connection.setRequestMethod(method);
             connection.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
             connection.setReadTimeout(readTimeoutMillis);
             connection.setInstanceFollowRedirects(false);
             connection.setUseCaches(false);
             connection.setRequestProperty("Accept", "application/json");
+            if (endpoint.token() != null) {
+                connection.setRequestProperty("Authorization", endpoint.token().header());
+            }
             if (method.equals("POST")) {
                 connection.setDoOutput(true);
                 connection.setFixedLengthStreamingMode(0);
             }
-            connection.connect();
+            try {
+                connection.connect();
+            } finally {
+                if (watchdog != null) {
+                    watchdog.close();
+                }
+            }
             connected = true;
             if (method.equals("POST")) {
                 connection.getOutputStream().close();
@@ -149,23 +193,37 @@ final class RestClient {
             int status = connection.getResponseCode();
             if (status < 200 || status > 299) {
                 throw new RequestFailedException(method, path, params, status,
-                        serverMessage(readAll(connection.getErrorStream())));
+                        serverMessage(readAll(connection.getErrorStream())),
+                        status == 401 ? unauthorizedHint() : null);
             }
             return readAll(connection.getInputStream());
         } catch (ConnectException | NoRouteToHostException | UnknownHostException e) {
             throw cannotConnect(e);
+        } catch (SSLException e) {
+            throw watchdog != null && watchdog.expired()
+                    ? noHandshake(watchdog) : tlsFailed(reason(e), false);
         } catch (SocketTimeoutException e) {
             if (!connected) {
                 throw cannotConnect(e);
             }
             throw failed(method, path, e);
         } catch (IOException e) {
+            if (watchdog != null && watchdog.expired() && !connected) {
+                throw noHandshake(watchdog);
+            }
             throw failed(method, path, e);
         } finally {
             if (connection != null && !connected) {
                 connection.disconnect();
             }
         }
+    }
+
+    private String unauthorizedHint() {
+        return endpoint.token() == null
+                ? "the server requires a token: set TASKMANAGER_TOKEN or --token-file"
+                : "the server refused the token from " + endpoint.token().source()
+                        + ": set TASKMANAGER_TOKEN or --token-file to the server's token";
     }
 
     private static byte[] readAll(InputStream in) throws IOException {
@@ -180,12 +238,33 @@ final class RestClient {
     private CliException cannotConnect(IOException e) {
         String reason = e instanceof UnknownHostException ? "unknown host" : reason(e);
         return new CliException(CliException.REQUEST_FAILED,
-                "error: cannot connect to " + authority + ": " + reason);
+                "error: cannot connect to " + endpoint.authority() + ": " + reason);
+    }
+
+    private CliException noHandshake(HandshakeWatchdog watchdog) {
+        Duration bound = watchdog.bound();
+        return tlsFailed("no TLS handshake within " + (bound.toMillis() % 1000 == 0
+                ? bound.toSeconds() + " s" : bound.toMillis() + " ms"), true);
+    }
+
+    private CliException tlsFailed(String reason, boolean noAnswer) {
+        String hint = noAnswer || reason.contains("plaintext")
+                || reason.contains("Unsupported or unrecognized")
+                ? "does the server serve plain HTTP? then leave out --tls"
+                : "if the server's certificate is self-signed or from your own CA, trust it with "
+                        + "--cacert FILE; it must name the host given with -h";
+        return new CliException(CliException.REQUEST_FAILED, "error: TLS connection to "
+                + endpoint.authority() + " failed: " + TerminalText.escape(reason) + "\n" + hint);
     }
 
     private CliException failed(String method, String path, IOException e) {
+        String reason = reason(e);
+        String hint = endpoint.tls() == null && (reason.contains("Unexpected end of file")
+                || reason.contains("Invalid Http response"))
+                ? " (if the server uses TLS, add --tls)" : "";
         return new CliException(CliException.REQUEST_FAILED, "error executing " + method
-                + " request to " + path + " on " + authority + ": " + reason(e));
+                + " request to " + path + " on " + endpoint.authority() + ": "
+                + TerminalText.escape(reason) + hint);
     }
 
     /** The {@code message} of an error body (SPEC §12.5), or the whole body if it has none. */
@@ -235,7 +314,7 @@ final class RestClient {
     }
 
     /** The most specific message in the cause chain (the JDK often wraps the useful one). */
-    private static String reason(Throwable e) {
+    static String reason(Throwable e) {
         String reason = null;
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t.getMessage() != null && !t.getMessage().isBlank()) {
@@ -245,12 +324,14 @@ final class RestClient {
         return reason != null ? reason : e.getClass().getSimpleName();
     }
 
-    private static CliException unexpected(String path, Json value, String expected) {
-        return new CliException(CliException.REQUEST_FAILED, "error: GET " + path + " returned "
-                + abbreviate(value.toJsonText()) + " where " + expected + " was expected");
+    private static CliException unexpected(String method, String path, String body,
+            String expected) {
+        return new CliException(CliException.REQUEST_FAILED, "error: " + method + " " + path
+                + " returned " + abbreviate(body) + " where " + expected + " was expected");
     }
 
+    /** The first 200 characters of {@code text}, escaped for printing. */
     private static String abbreviate(String text) {
-        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+        return TerminalText.escape(text.length() <= 200 ? text : text.substring(0, 200) + "...");
     }
 }
