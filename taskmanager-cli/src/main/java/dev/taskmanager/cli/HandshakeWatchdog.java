@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -13,63 +14,80 @@ import javax.net.ssl.SSLSocketFactory;
  * ClientHello (a plain-HTTP server waiting for a request line, a black hole) would hang the
  * command.
  *
- * <p>How: the connection is given this factory for one request. It implements no unconnected
+ * <p>How: the connection is given this factory. It implements no unconnected
  * {@code createSocket()}, so {@code HttpsURLConnection} connects a plain socket itself and then
  * layers TLS over it through {@link #createSocket(Socket, String, int, boolean)}, delegating to
  * the real factory (trust, SNI and host name verification unchanged). That call starts a daemon
- * thread which closes the plain socket if {@link #close()} has not been called within the bound;
+ * thread which closes the plain socket unless {@link #finish()} is called within the bound;
  * closing the plain socket (not the TLS one, whose close could wait for the handshake's locks)
- * makes the blocked handshake fail at once, and {@link #expired()} tells why. One instance per
- * request, used by the requesting thread and its watchdog.
+ * makes the blocked handshake fail at once, and {@code finish()} tells that it was cut.
+ *
+ * <p>One instance per {@link RestClient}, not per request: {@code HttpURLConnection} keeps idle
+ * connections per socket factory, so a factory per request would open a new connection (and
+ * leave an idle one behind) for every request of a {@code tree} walk. A reused connection has no
+ * handshake, hence no watch. Used by one requesting thread at a time, plus the watch thread.
  */
-final class HandshakeWatchdog extends SSLSocketFactory implements AutoCloseable {
+final class HandshakeWatchdog extends SSLSocketFactory {
 
     private final SSLSocketFactory delegate;
     private final Duration bound;
-    private volatile Thread watchdog;
-    private volatile boolean expired;
+    private final AtomicInteger handshakes = new AtomicInteger();
+    private volatile Watch current;
+
+    /** The watch of one handshake. */
+    private static final class Watch {
+        volatile Thread thread;
+        volatile boolean expired;
+    }
 
     HandshakeWatchdog(SSLSocketFactory delegate, Duration bound) {
         this.delegate = delegate;
         this.bound = bound;
     }
 
-    /** Whether the bound passed and the handshake was cut. */
-    boolean expired() {
-        return expired;
-    }
-
     Duration bound() {
         return bound;
+    }
+
+    /** How many handshakes were started: one per new connection. */
+    int handshakes() {
+        return handshakes.get();
+    }
+
+    /**
+     * Ends the watch of the handshake in progress, if any: call when {@code connect()} returns or
+     * fails. Returns whether the bound had passed and the handshake was cut. Idempotent.
+     */
+    boolean finish() {
+        Watch watch = current;
+        current = null;
+        if (watch == null) {
+            return false;
+        }
+        watch.thread.interrupt();
+        return watch.expired;
     }
 
     @Override
     public Socket createSocket(Socket plain, String host, int port, boolean autoClose)
             throws IOException {
-        Thread thread = new Thread(() -> {
+        handshakes.incrementAndGet();
+        Watch watch = new Watch();
+        watch.thread = new Thread(() -> {
             try {
                 Thread.sleep(bound.toMillis());
-                expired = true;
+                watch.expired = true;
                 plain.close();
             } catch (InterruptedException handshakeOver) {
-                // close() was called: nothing to do
+                // finish() was called: nothing to do
             } catch (IOException e) {
                 // the socket is being closed anyway
             }
         }, "taskmanager-tls-handshake-watchdog");
-        thread.setDaemon(true);
-        watchdog = thread;
-        thread.start();
+        watch.thread.setDaemon(true);
+        current = watch;
+        watch.thread.start();
         return delegate.createSocket(plain, host, port, autoClose);
-    }
-
-    /** Stops watching: the handshake is over, one way or the other. */
-    @Override
-    public void close() {
-        Thread thread = watchdog;
-        if (thread != null) {
-            thread.interrupt();
-        }
     }
 
     @Override

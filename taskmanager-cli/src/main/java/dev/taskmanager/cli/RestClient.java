@@ -26,8 +26,8 @@ import javax.net.ssl.SSLException;
  * <p>Requests follow SPEC §14.5: parameters travel in the query string, there is never a body
  * (a POST says {@code Content-Length: 0}). Path segments and parameter values are
  * percent-encoded but otherwise sent exactly as typed; the CLI never validates ids. HTTP/1.1 or
- * HTTPS ({@link Endpoint#tls()}), with {@code Authorization: Bearer} when the endpoint has a token,
- * no proxy, no redirects, a 5 s connect timeout and by default no read timeout, so that
+ * HTTPS ({@link Endpoint#tls()}, the handshake bounded by a {@link HandshakeWatchdog}), with
+ * {@code Authorization: Bearer} when the endpoint has a token, no proxy, no redirects, a 5 s connect timeout and by default no read timeout, so that
  * {@code wait} without {@code --timeout} can wait as long as the task runs ({@link FilesCli},
  * whose requests are answered at once, sets one).
  *
@@ -52,7 +52,8 @@ final class RestClient {
 
     private final Endpoint endpoint;
     private final int readTimeoutMillis;
-    private final Duration handshakeTimeout;
+    /** The TLS socket factory, bounding handshakes; {@code null} for plain HTTP. */
+    private final HandshakeWatchdog tls;
 
     /** A plain HTTP client without token and without read timeout. */
     RestClient(String host, int port) {
@@ -76,7 +77,13 @@ final class RestClient {
     RestClient(Endpoint endpoint, Duration readTimeout, Duration handshakeTimeout) {
         this.endpoint = endpoint;
         this.readTimeoutMillis = Math.toIntExact(readTimeout.toMillis());
-        this.handshakeTimeout = handshakeTimeout;
+        this.tls = endpoint.tls() == null
+                ? null : new HandshakeWatchdog(endpoint.tls(), handshakeTimeout);
+    }
+
+    /** How many TLS handshakes this client made (0 for plain HTTP): one per new connection. */
+    int handshakes() {
+        return tls == null ? 0 : tls.handshakes();
     }
 
     /** {@code /task_manager/<segment>/<segment>...}, each segment percent-encoded. */
@@ -156,15 +163,13 @@ final class RestClient {
 
     private byte[] send(String method, String path, Map<String, String> params) {
         HttpURLConnection connection = null;
-        HandshakeWatchdog watchdog = endpoint.tls() == null
-                ? null : new HandshakeWatchdog(endpoint.tls(), handshakeTimeout);
         boolean connected = false;
         try {
-            URI uri = URI.create((endpoint.tls() == null ? "http://" : "https://")
+            URI uri = URI.create((tls == null ? "http://" : "https://")
                     + endpoint.authority() + path + query(params));
             connection = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
             if (connection instanceof HttpsURLConnection https) {
-                https.setSSLSocketFactory(watchdog);
+                https.setSSLSocketFactory(tls);
             }
             connection.setRequestMethod(method);
             connection.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
@@ -179,13 +184,7 @@ final class RestClient {
                 connection.setDoOutput(true);
                 connection.setFixedLengthStreamingMode(0);
             }
-            try {
-                connection.connect();
-            } finally {
-                if (watchdog != null) {
-                    watchdog.close();
-                }
-            }
+            connect(connection);
             connected = true;
             if (method.equals("POST")) {
                 connection.getOutputStream().close();
@@ -200,21 +199,33 @@ final class RestClient {
         } catch (ConnectException | NoRouteToHostException | UnknownHostException e) {
             throw cannotConnect(e);
         } catch (SSLException e) {
-            throw watchdog != null && watchdog.expired()
-                    ? noHandshake(watchdog) : tlsFailed(reason(e), false);
+            throw tlsFailed(reason(e), false);
         } catch (SocketTimeoutException e) {
             if (!connected) {
                 throw cannotConnect(e);
             }
             throw failed(method, path, e);
         } catch (IOException e) {
-            if (watchdog != null && watchdog.expired() && !connected) {
-                throw noHandshake(watchdog);
-            }
             throw failed(method, path, e);
         } finally {
             if (connection != null && !connected) {
                 connection.disconnect();
+            }
+        }
+    }
+
+    /** Connects, reporting a TLS handshake cut by the watchdog as such. */
+    private void connect(HttpURLConnection connection) throws IOException {
+        try {
+            connection.connect();
+        } catch (IOException e) {
+            if (tls != null && tls.finish()) {
+                throw noHandshake();
+            }
+            throw e;
+        } finally {
+            if (tls != null) {
+                tls.finish();
             }
         }
     }
@@ -241,8 +252,8 @@ final class RestClient {
                 "error: cannot connect to " + endpoint.authority() + ": " + reason);
     }
 
-    private CliException noHandshake(HandshakeWatchdog watchdog) {
-        Duration bound = watchdog.bound();
+    private CliException noHandshake() {
+        Duration bound = tls.bound();
         return tlsFailed("no TLS handshake within " + (bound.toMillis() % 1000 == 0
                 ? bound.toSeconds() + " s" : bound.toMillis() + " ms"), true);
     }

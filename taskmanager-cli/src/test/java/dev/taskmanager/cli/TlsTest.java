@@ -111,6 +111,23 @@ class TlsTest {
     }
 
     @Test
+    void requestsOfOneCommandShareOneTlsConnection() {
+        // regression: a socket factory per request defeated the keep-alive cache, so a tree walk
+        // opened a connection (and left one idle) per task
+        server = FakeServer.startTls(serverContext);
+        server.get("/task_manager/list_modules", "[]");
+        RestClient client = new RestClient(new Endpoint("127.0.0.1", server.port(),
+                Tls.trusting(certificate.toString()), null), Duration.ZERO);
+
+        for (int i = 0; i < 3; i++) {
+            client.getArray("/task_manager/list_modules", Map.of());
+        }
+
+        assertThat(server.requests()).hasSize(3);
+        assertThat(client.handshakes()).isEqualTo(1);
+    }
+
+    @Test
     void filesSpeaksTlsToo() {
         server = FakeServer.startTls(serverContext);
         server.on("POST", "/files/manifest", 200, "\"id-1\"");
