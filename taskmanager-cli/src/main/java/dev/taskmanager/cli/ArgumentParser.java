@@ -156,7 +156,8 @@ final class ArgumentParser {
             }
             Verb.Positional positional = verb.positional();
             String given = positional == null ? null
-                    : positional.named() != null ? values.get(positional.named()) : unnamedPositional;
+                    : positional.named() != null ? values.get(positional.named())
+                    : unnamedPositional;
             if (positional != null && positional.required() && given == null) {
                 throw missing(positional.name());
             }

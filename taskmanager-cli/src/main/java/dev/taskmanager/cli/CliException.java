@@ -35,7 +35,7 @@ class CliException extends RuntimeException {
         return exitCode;
     }
 
-    /** Why a file could not be read, in words ({@code NoSuchFileException}'s message is the path). */
+    /** Why a file could not be read, in words ({@code NoSuchFileException}'s message is a path). */
     static String fileProblem(IOException e) {
         if (e instanceof NoSuchFileException) {
             return "no such file";

@@ -30,12 +30,20 @@ record Endpoint(String host, int port, SSLSocketFactory tls, BearerToken token) 
      * @throws CliException exit code 2, for an unusable token file, token or CA file
      */
     static Endpoint of(ParsedLine<?> line, Function<String, String> env) {
-        String host = line.has(Option.HOST) ? line.value(Option.HOST) : DEFAULT_HOST;
-        int port = line.has(Option.PORT) ? Integer.parseInt(line.value(Option.PORT)) : DEFAULT_PORT;
         BearerToken token = BearerToken.resolve(line.value(Option.TOKEN_FILE), env);
         SSLSocketFactory tls = line.has(Option.CACERT) ? Tls.trusting(line.value(Option.CACERT))
                 : line.has(Option.TLS) ? Tls.defaultTrust() : null;
-        return new Endpoint(host, port, tls, token);
+        return new Endpoint(host(line), port(line), tls, token);
+    }
+
+    /** {@code -h/--host}, default {@value #DEFAULT_HOST}. */
+    static String host(ParsedLine<?> line) {
+        return line.has(Option.HOST) ? line.value(Option.HOST) : DEFAULT_HOST;
+    }
+
+    /** {@code -p/--port} (already checked), default {@value #DEFAULT_PORT}. */
+    static int port(ParsedLine<?> line) {
+        return line.has(Option.PORT) ? Integer.parseInt(line.value(Option.PORT)) : DEFAULT_PORT;
     }
 
     /** {@code host:port} as it goes into a URL, IPv6 literals bracketed. */

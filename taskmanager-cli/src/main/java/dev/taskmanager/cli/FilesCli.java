@@ -117,12 +117,11 @@ public final class FilesCli {
         }
 
         String host() {
-            return line.has(Option.HOST) ? line.value(Option.HOST) : Endpoint.DEFAULT_HOST;
+            return Endpoint.host(line);
         }
 
         int port() {
-            return line.has(Option.PORT)
-                    ? Integer.parseInt(line.value(Option.PORT)) : Endpoint.DEFAULT_PORT;
+            return Endpoint.port(line);
         }
 
         OutputFormat format() {
@@ -171,7 +170,8 @@ public final class FilesCli {
                 members.add(new Json.Member("id", new Json.Str(id)));
                 members.add(new Json.Member("operation",
                         new Json.Str(command.operation().command())));
-                command.params().forEach((k, v) -> members.add(new Json.Member(k, new Json.Str(v))));
+                command.params().forEach(
+                        (k, v) -> members.add(new Json.Member(k, new Json.Str(v))));
                 out.print(new Json.Obj(members).toJsonText() + "\n");
             } else {
                 out.print(TerminalText.escape(id) + "\n");
@@ -223,9 +223,10 @@ public final class FilesCli {
         List<Option> options = new ArrayList<>(List.of(Option.MANIFEST_OUTPUT, Option.MANIFEST));
         options.addAll(GRAMMAR.common());
         Usage.appendOptions(sb, options);
-        sb.append("\nWith --format json, stdout is one object: {\"id\": \"<task id>\", \"operation\":\n");
-        sb.append("\"manifest\", \"path\": \"<dir>\", \"output\": \"<file>\"} (\"manifest\" for verify),\n");
-        sb.append("paths as sent. (--output names the manifest file here, hence --format.)\n");
+        sb.append("\nWith --format json, stdout is one object, paths as sent:\n");
+        sb.append("  {\"id\": \"<task id>\", \"operation\": \"manifest\", \"path\": \"<dir>\",\n");
+        sb.append("   \"output\": \"<file>\"} (verify: \"manifest\": \"<file>\").\n");
+        sb.append("(--output names the manifest file here, hence --format.)\n");
         sb.append('\n').append(Usage.EXIT_CODES);
         return sb.toString();
     }

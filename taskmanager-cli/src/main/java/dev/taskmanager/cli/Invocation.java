@@ -24,12 +24,12 @@ record Invocation(ParsedLine<Subcommand> line) {
 
     /** {@code -h/--host}, default {@code localhost}. */
     String host() {
-        return has(Option.HOST) ? value(Option.HOST) : Endpoint.DEFAULT_HOST;
+        return Endpoint.host(line);
     }
 
     /** {@code -p/--port}, default 10000. */
     int port() {
-        return has(Option.PORT) ? Integer.parseInt(value(Option.PORT)) : Endpoint.DEFAULT_PORT;
+        return Endpoint.port(line);
     }
 
     /** {@code --output}, default text. */

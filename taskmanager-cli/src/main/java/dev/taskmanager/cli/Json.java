@@ -103,8 +103,8 @@ sealed interface Json permits Json.Obj, Json.Arr, Json.Str, Json.Num, Json.Bool,
 
     /**
      * Quotes and escapes a string as JSON text. Beyond what JSON requires (C0 controls), DEL, the
-     * C1 controls and U+2028/U+2029 are written as six-character escapes too, so that JSON text printed
-     * on a terminal can carry no control sequence; the value is the same.
+     * C1 controls and U+2028/U+2029 are written as six-character escapes too, so that JSON text
+     * printed on a terminal can carry no control sequence; the value is the same.
      */
     static String quote(String s) {
         StringBuilder sb = new StringBuilder(s.length() + 2).append('"');

@@ -27,7 +27,8 @@ final class JsonReader {
     static final int MAX_DEPTH = 512;
 
     private static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+            .streamReadConstraints(
+                    StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
             // A response's few dozen distinct names are not worth a shared symbol table.
             .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
             .build();

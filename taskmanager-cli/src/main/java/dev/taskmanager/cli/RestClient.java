@@ -27,9 +27,10 @@ import javax.net.ssl.SSLException;
  * (a POST says {@code Content-Length: 0}). Path segments and parameter values are
  * percent-encoded but otherwise sent exactly as typed; the CLI never validates ids. HTTP/1.1 or
  * HTTPS ({@link Endpoint#tls()}, the handshake bounded by a {@link HandshakeWatchdog}), with
- * {@code Authorization: Bearer} when the endpoint has a token, no proxy, no redirects, a 5 s connect timeout and by default no read timeout, so that
- * {@code wait} without {@code --timeout} can wait as long as the task runs ({@link FilesCli},
- * whose requests are answered at once, sets one).
+ * {@code Authorization: Bearer} when the endpoint has a token, no proxy, no redirects, a 5 s
+ * connect timeout and by default no read timeout, so that {@code wait} without {@code --timeout}
+ * can wait as long as the task runs ({@link FilesCli}, whose requests are answered at once, sets
+ * one).
  *
  * <p><b>Why {@link HttpURLConnection} and not {@code java.net.http.HttpClient}.</b> Measured on
  * JDK 17, one {@code tasks modules} took about 0.75 s of wall time with {@code HttpClient} and

@@ -48,7 +48,7 @@ public final class TasksCli {
         return run(out, err, Sleeper.SYSTEM, System::getenv, args);
     }
 
-    /** {@link #run(PrintStream, PrintStream, String...)} with the pauses and environment injected. */
+    /** {@link #run(PrintStream, PrintStream, String...)}, pauses and environment injected. */
     static int run(PrintStream out, PrintStream err, Sleeper sleeper, Function<String, String> env,
             String... args) {
         try {

@@ -9,10 +9,10 @@ package dev.taskmanager.cli;
  * alone. {@code \n}, {@code \r} and {@code \t} become those two characters; every other C0
  * control (U+0000 to U+001F), DEL (U+007F) and every C1 control (U+0080 to U+009F, which some
  * terminals obey like ESC sequences) becomes {@code \xHH}, two lowercase hex digits (ESC is
- * {@code \x1b}). Backslashes are not doubled, so printable text, and with it every nodetool-compatible
- * output, is byte for byte what it was; the price is that the escaping cannot be undone
- * ({@code \n} may have been typed), which is why exact values are what {@code --output json}
- * is for.
+ * {@code \x1b}). Backslashes are not doubled, so printable text, and with it every
+ * nodetool-compatible output, is byte for byte what it was; the price is that the escaping cannot
+ * be undone ({@code \n} may have been typed), which is why exact values are what
+ * {@code --output json} is for.
  *
  * <p>It applies whether or not stdout is a terminal: output that contains no control character is
  * unchanged, and a script reading a pipe is no better served by a raw ESC than a person is.

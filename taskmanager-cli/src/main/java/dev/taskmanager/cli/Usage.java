@@ -43,9 +43,9 @@ final class Usage {
         }
         sb.append("\nOptions of every subcommand:\n");
         appendOptions(sb, TasksCli.GRAMMAR.common());
-        sb.append("\nThe token is sent as 'Authorization: Bearer <token>'; a token file must not be\n");
-        sb.append("accessible by group or others. Control characters in names and errors print\n");
-        sb.append("escaped (\\n, \\t, \\x1b); --output json prints exact values.\n");
+        sb.append("\nThe token is sent as 'Authorization: Bearer <token>'; a token file must\n");
+        sb.append("not be accessible by group or others. Control characters in names and\n");
+        sb.append("errors print escaped (\\n, \\t, \\x1b); --output json prints exact values.\n");
         sb.append('\n').append(EXIT_CODES);
         sb.append("\nSee 'taskmanager tasks <subcommand> --help' for the options of each.\n");
         return sb.toString();
