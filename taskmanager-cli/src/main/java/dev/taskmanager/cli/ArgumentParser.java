@@ -32,11 +32,12 @@ import java.util.Map;
  * option the subcommand does not take, then a positional too many, then a value of the wrong
  * kind; then (1) a missing positional, then a missing required option.
  *
- * <p><b>Why by hand and not with picocli.</b> Measured on this machine (JDK 17, the launcher's
- * {@code -XX:TieredStopAtLevel=1 -XX:+UseSerialGC}), {@code hyperfine -N --warmup 3 --runs 20}
- * of {@code tasks modules} against a running server: 106 ms with this parser; 158 ms with the
- * same grammar declared through picocli 4.7.7's programmatic {@code CommandSpec} API; 215 ms
- * with picocli's annotations (above the 200 ms budget). Start-up aside, picocli cannot keep the
+ * <p><b>Why by hand and not with picocli.</b> Measured on the 2-core build machine (JDK 17, the
+ * launcher's {@code -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto}),
+ * {@code hyperfine -N --warmup 3 --runs 20} of the whole {@code tasks modules} against a running
+ * server, before jackson-core replaced the JSON reader: 106 ms with this parser; 158 ms with the
+ * same grammar declared in front of it through picocli 4.7.7's programmatic {@code CommandSpec}
+ * API; 215 ms with picocli's annotations (above the 200 ms budget). Start-up aside, picocli cannot keep the
  * syntax: options belong to the (sub)command they follow, so {@code tasks -q wait ID} is
  * {@code Unknown option: '-q'}; {@code tasks --help wait} prints the help of {@code tasks}, not
  * of {@code wait}; {@code --set -1} takes {@code -1} as the value where nodetool reports a missing
