@@ -119,7 +119,8 @@ class FoldingTest {
         TaskStatus record = root.statusRecursive().get(1);
         TaskStatus expected = new TaskStatus(child.id(), "repair", "stream", TaskKind.NODE, "table", TaskState.DONE,
                 true, FakeTime.START.plusSeconds(1), FakeTime.START.plusSeconds(3), "", root.id(), 1, 0, "ks", "t",
-                "e", "ranges", new TaskProgress(3, 4), List.of(), false, true);
+                "e", "ranges", new TaskProgress(3, 4), List.of(), false, true, FakeTime.START.plusSeconds(1),
+                FakeTime.START.plusSeconds(3), null, null, null, false, null, java.util.Map.of());
         assertThat(record).isEqualTo(expected);
     }
 

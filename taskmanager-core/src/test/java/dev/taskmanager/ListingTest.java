@@ -65,14 +65,16 @@ class ListingTest {
 
         TaskStats stats = module.tasks().findFirst().orElseThrow();
         assertThat(stats).isEqualTo(new TaskStats(task.id(), "compaction", TaskState.RUNNING, "major compaction",
-                TaskKind.NODE, "keyspace", "ks", "t", "e", 1, 1, FakeTime.START, null));
+                TaskKind.NODE, "keyspace", "ks", "t", "e", 1, 1, FakeTime.START, null, FakeTime.START, null, false,
+                false, null, false, null, java.util.Map.of()));
     }
 
     @Test
     void clusterTasksAreListedAndFoundThroughTheirProvider() {
         UUID id = UUID.randomUUID();
         TaskStats clusterStats = new TaskStats(id, "compaction", TaskState.RUNNING, "global", TaskKind.CLUSTER,
-                "cluster", "ks", "", "", 0, 0, FakeTime.START, null);
+                "cluster", "ks", "", "", 0, 0, FakeTime.START, null, FakeTime.START, null, false, false, null, false,
+                null, java.util.Map.of());
         Task clusterTask = new ClusterTask(clusterStats);
         module.clusterTasks(new ClusterTaskProvider() {
             @Override
@@ -124,7 +126,8 @@ class ListingTest {
         public TaskStatus status() {
             return new TaskStatus(stats.id(), stats.module(), stats.type(), TaskKind.CLUSTER, stats.scope(),
                     stats.state(), false, stats.startTime(), null, "", null, 0, 0, stats.keyspace(), "", "", "",
-                    TaskProgress.NONE, List.of(), false, false);
+                    TaskProgress.NONE, List.of(), false, false, stats.createdTime(), stats.createdTime(), null, null,
+                    null, false, null, java.util.Map.of());
         }
 
         @Override
@@ -148,7 +151,7 @@ class ListingTest {
         }
 
         @Override
-        public void abort(String reason) {
+        public void abort(String reason, String requestedBy) {
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.taskmanager.files;
 
+import dev.taskmanager.ChildFailures;
 import dev.taskmanager.Task;
 import dev.taskmanager.TaskBody;
 import dev.taskmanager.TaskContext;
@@ -179,8 +180,9 @@ final class TreeOperation {
                 }
             }
         } finally {
-            // Even when stopping early, the directory ends after the children it started.
-            context.awaitChildren();
+            // Even when stopping early, the directory ends after the children it started; it counts
+            // its children's failures itself, in its own words, below.
+            context.awaitChildren(ChildFailures.IGNORE);
         }
         context.ensureNotAborted();
         int failedFiles = node.failedFiles.get();
