@@ -909,27 +909,15 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
 
     @Override
     public void abort(String reason, String requestedBy) {
-        cascade(new AbortRequest(reason, requestedBy, EpochNanos.toInstant(module.manager().wallNow())), true);
+        abort(new AbortRequest(reason, requestedBy, EpochNanos.toInstant(module.manager().wallNow())));
     }
 
-    /**
-     * Aborts this task and its registered descendants with {@code request} (SPEC §9.3). With
-     * {@code endUnstarted} false, a tracked task that has not started is only flagged: its creator
-     * ends it with {@link #endIfAbortedUnstarted()} once its creation has been announced.
-     */
-    void cascade(AbortRequest request, boolean endUnstarted) {
+    /** Aborts this task and its registered descendants with {@code request} (SPEC §9.3). */
+    void abort(AbortRequest request) {
         ArrayDeque<TaskImpl> pending = new ArrayDeque<>();
         pending.add(this);
         while (!pending.isEmpty()) {
-            pending.poll().abortOne(request, pending, endUnstarted);
-        }
-    }
-
-    /** Ends this tracked task if an abort caught it before it started (docs/spec.md §15.3). */
-    void endIfAbortedUnstarted() {
-        int c = ctl;
-        if ((c & ABORT) != 0 && (c & STATE_MASK) == CREATED && (flags & MANAGED) == 0) {
-            endUnstarted();
+            pending.poll().abortOne(request, pending);
         }
     }
 
@@ -939,7 +927,7 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
      * the flag or is seen here. Callbacks and listeners run outside the lock. A tracked task that
      * had not started ends here: nobody else would end it (docs/spec.md §15.3).
      */
-    private void abortOne(AbortRequest request, ArrayDeque<TaskImpl> pending, boolean endUnstarted) {
+    private void abortOne(AbortRequest request, ArrayDeque<TaskImpl> pending) {
         boolean flagged = false;
         boolean endNow = false;
         for (;;) {
@@ -953,7 +941,7 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
             ABORT_REQUEST.compareAndSet(this, (AbortRequest) null, request);
             if (CTL.compareAndSet(this, c, c | ABORT)) {
                 flagged = true;
-                endNow = endUnstarted && (c & STATE_MASK) == CREATED && (flags & MANAGED) == 0;
+                endNow = (c & STATE_MASK) == CREATED && (flags & MANAGED) == 0;
                 break;
             }
         }

@@ -278,7 +278,7 @@ public final class TaskModule {
      * Creates and registers a task with the builder's settings (see {@link TaskBuilder} for the
      * defaults of the null ones): validates them, appends the task to its shard's log (which stamps
      * its creation time and draws its sequence number), registers it by id, then attaches it to its
-     * parent, where an abort already requested reaches it.
+     * parent; an abort the parent already had reaches the task before this returns.
      */
     TaskImpl create(String type, String scope, String keyspace, String table, String entity, String progressUnits,
                     Integer shard, UUID id, Long sequenceNumber, boolean abortable, boolean userTask,
@@ -330,16 +330,13 @@ public final class TaskModule {
             log.remove(task);
             throw new IllegalArgumentException("task with id " + taskId + " already exists");
         }
+        AbortRequest parentAbort = null;
         if (parentTask != null) {
-            AbortRequest parentAbort;
             try {
                 parentAbort = parentTask.attachChild(task);
             } catch (IllegalArgumentException parentGone) {
                 manager.unregister(task);
                 throw parentGone;
-            }
-            if (parentAbort != null) {
-                task.cascade(parentAbort, false);
             }
         }
         if (stopping) {
@@ -354,7 +351,11 @@ public final class TaskModule {
             manager.watch(task);
         }
         manager.listeners().created(task);
-        task.endIfAbortedUnstarted();
+        if (parentAbort != null) {
+            // After the creation is announced, so that listeners hear created, then abort requested
+            // (then, for a tracked task, finished); still before anyone can start the task.
+            task.abort(parentAbort);
+        }
         return task;
     }
 
