@@ -279,7 +279,10 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
                 abortRequestIn(c), rate, eta(progress, rate), isStalled(c), deadlineInstant(), labels);
     }
 
-    /** The time left at {@code rate} to reach the total; null when it cannot be told or exceeds a century. */
+    /**
+     * The time left at {@code rate} to reach the total, to the millisecond; null when it cannot be told
+     * or exceeds a century.
+     */
     static Duration eta(TaskProgress progress, Double rate) {
         if (rate == null || rate <= 0 || progress.total() <= 0) {
             return null;
@@ -288,7 +291,7 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
         if (!(seconds <= 100 * 365.25 * 86_400)) {
             return null;
         }
-        return Duration.ofNanos((long) (seconds * 1e9));
+        return Duration.ofMillis(Math.round(seconds * 1000));
     }
 
     @Override
