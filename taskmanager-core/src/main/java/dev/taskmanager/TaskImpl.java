@@ -584,7 +584,8 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
      * @throws IllegalStateException if the task was already started
      */
     boolean begin() {
-        long now = module.manager().wallNow();
+        // Never before the creation stamp, which the log may have raised by a few nanoseconds.
+        long now = Math.max(module.manager().wallNow(), createdEpochNanos);
         for (;;) {
             int c = ctl;
             if ((c & STATE_MASK) != CREATED) {
@@ -655,10 +656,11 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
      * cause), publishes them by leaving COMPLETING, then does what follows completion.
      */
     private void completeAs(boolean success, Object outcome, int abortBit) {
-        long now = module.manager().wallNow();
+        long now = Math.max(module.manager().wallNow(), createdEpochNanos);
         if (startEpochNanos == EpochNanos.UNSET) {
             startEpochNanos = now;
         }
+        now = Math.max(now, startEpochNanos);
         endEpochNanos = now;
         if (abortBit != 0) {
             success = false;

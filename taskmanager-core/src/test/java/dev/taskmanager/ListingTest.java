@@ -57,6 +57,37 @@ class ListingTest {
         assertThat(ids(module.tasks())).containsExactly(mine.id());
     }
 
+    /** Regression: a listing buffered a whole shard's tasks per request (JDK-8196106, issue 11). */
+    @Test
+    void aListingIsLazyAndSeesTasksRegisteredInItsShardAfterItBegan() {
+        TrackedTask first = module.task("c").shard(0).track();
+        TrackedTask second = module.task("c").shard(0).track();
+        java.util.Iterator<TaskStats> listing = module.tasks().iterator();
+        assertThat(listing.next().id()).isEqualTo(first.id());
+
+        TrackedTask third = module.task("c").shard(0).track();
+        second.start();
+
+        TaskStats next = listing.next();
+        assertThat(next.id()).isEqualTo(second.id());
+        assertThat(next.state()).as("read when reached, not when the listing began").isEqualTo(TaskState.RUNNING);
+        assertThat(listing.next().id()).isEqualTo(third.id());
+        assertThat(listing.hasNext()).isFalse();
+    }
+
+    @Test
+    void aListingSkipsTasksUnregisteredAfterItBegan() {
+        TrackedTask first = module.task("c").track();
+        TrackedTask second = module.task("c").track();
+        second.complete();
+        java.util.Iterator<TaskStats> listing = module.tasks().iterator();
+        assertThat(listing.next().id()).isEqualTo(first.id());
+
+        tm.unregister(second.id());
+
+        assertThat(listing.hasNext()).isFalse();
+    }
+
     @Test
     void listingSummariesCarryEveryField() {
         TrackedTask task = module.task("major compaction").scope("keyspace").keyspace("ks").table("t")

@@ -81,7 +81,14 @@ class TimesTest {
                 }
                 previous = created;
             }
-            assertThat(m.task("t").track().status().createdTime()).isAfter(frozen);
+            TrackedTask last = m.task("t").track();
+            last.start();
+            last.complete();
+            TaskStatus status = last.status();
+            assertThat(status.createdTime()).isAfter(frozen);
+            assertThat(status.startTime()).as("never before the raised creation stamp").isEqualTo(status.createdTime());
+            assertThat(status.endTime()).isEqualTo(status.createdTime());
+            assertThat(status.updatedTime()).isEqualTo(status.createdTime());
         }
     }
 }
