@@ -47,31 +47,104 @@ final class Queries {
         long count = 0;
         for (Source source : sources(manager, query.withCursor(null), modules, false)) {
             while (source.advance()) {
-                count++;
+                if (source.matches()) {
+                    count++;
+                }
             }
         }
         return count;
     }
 
-    /** Takes candidates in key order until the page is full; true if another match follows. */
+    /**
+     * Takes entries in key order across the sources, keeping those that match, until the page is
+     * full; true if another match follows. Sources advance one entry at a time, so the work is the
+     * number of entries in the key range the page spans, whatever the filter: a source with no
+     * match left is not scanned to its end.
+     */
     private static boolean merge(List<Source> sources, Comparator<Source> order, int limit, List<TaskStats> out) {
-        PriorityQueue<Source> heap = new PriorityQueue<>(Math.max(1, sources.size()), order);
+        SourceHeap heap = new SourceHeap(sources.size(), order);
         for (Source source : sources) {
             if (source.advance()) {
                 heap.add(source);
             }
         }
-        while (!heap.isEmpty()) {
-            Source source = heap.poll();
-            if (out.size() == limit) {
-                return true;
+        while (heap.size() > 0) {
+            Source source = heap.top();
+            if (source.matches()) {
+                if (out.size() == limit) {
+                    return true;
+                }
+                out.add(source.stats());
             }
-            out.add(source.stats());
             if (source.advance()) {
-                heap.add(source);
+                heap.siftTop();
+            } else {
+                heap.removeTop();
             }
         }
         return false;
+    }
+
+    /** A binary min-heap of sources by their current key, with an in-place replace of the top. */
+    private static final class SourceHeap {
+        private final Source[] heap;
+        private final Comparator<Source> order;
+        private int size;
+
+        SourceHeap(int capacity, Comparator<Source> order) {
+            this.heap = new Source[Math.max(1, capacity)];
+            this.order = order;
+        }
+
+        int size() {
+            return size;
+        }
+
+        Source top() {
+            return heap[0];
+        }
+
+        void add(Source source) {
+            int i = size++;
+            heap[i] = source;
+            while (i > 0) {
+                int parent = (i - 1) >>> 1;
+                if (order.compare(heap[i], heap[parent]) >= 0) {
+                    break;
+                }
+                swap(i, parent);
+                i = parent;
+            }
+        }
+
+        /** Restores the order after the top's key grew. */
+        void siftTop() {
+            int i = 0;
+            for (;;) {
+                int left = 2 * i + 1;
+                if (left >= size) {
+                    return;
+                }
+                int smallest = left + 1 < size && order.compare(heap[left + 1], heap[left]) < 0 ? left + 1 : left;
+                if (order.compare(heap[smallest], heap[i]) >= 0) {
+                    return;
+                }
+                swap(i, smallest);
+                i = smallest;
+            }
+        }
+
+        void removeTop() {
+            heap[0] = heap[--size];
+            heap[size] = null;
+            siftTop();
+        }
+
+        private void swap(int a, int b) {
+            Source t = heap[a];
+            heap[a] = heap[b];
+            heap[b] = t;
+        }
     }
 
     /** Keeps the {@code limit + 1} smallest keys after the cursor over every candidate; sorts them. */
@@ -83,6 +156,9 @@ final class Queries {
         KeyHolder probe = new KeyHolder();
         for (Source source : sources) {
             while (source.advance()) {
+                if (!source.matches()) {
+                    continue;
+                }
                 probe.set(source);
                 if (largestFirst.size() == keep && order.compare(probe, largestFirst.peek().key) >= 0) {
                     continue;
@@ -151,7 +227,7 @@ final class Queries {
                     continue;
                 }
                 List<TaskStats> matching = new ArrayList<>();
-                provider.tasks().filter(query::matches).forEach(matching::add);
+                provider.tasks().filter(query::matches).forEach(matching::add); // few: filtered up front
                 matching.sort(Comparator.comparingLong((TaskStats t) -> createdNanos(t))
                         .thenComparing((a, b) -> TaskCursor.compareIds(a.id(), b.id())));
                 if (query.descending()) {
@@ -169,16 +245,30 @@ final class Queries {
         return created == EpochNanos.UNSET ? 0 : created;
     }
 
-    /** Whether a live task passes the query's filters, reading each field once. */
+    /**
+     * Whether a live task passes the query's filters. Reads only the fields the query filters on,
+     * cheapest and most selective first: a scan calls this for every task in its key range.
+     */
     static boolean matches(TaskQuery query, TaskImpl task) {
-        if (query.module() != null && !query.module().equals(task.module.name())) {
+        if ((!query.includeInternal() && task.isInternal())
+                || (query.module() != null && !query.module().equals(task.module.name()))
+                || (query.type() != null && !query.type().equals(task.type))
+                || query.kind() == TaskKind.CLUSTER
+                || (query.scope() != null && !query.scope().equals(task.scope))
+                || (query.keyspace() != null && !query.keyspace().equals(task.keyspace))
+                || (query.table() != null && !query.table().equals(task.table))
+                || (query.entityPrefix() != null && !task.entity.startsWith(query.entityPrefix()))
+                || (query.parent() != null && (task.parent == null || !query.parent().equals(task.parent.id)))
+                || (query.userTask() != null && query.userTask() != task.isUserTask())
+                || !query.selectsCreated(task.createdEpochNanos)) {
             return false;
         }
         int c = task.ctl();
-        return query.matches(TaskImpl.publicState(c), task.abortRequestIn(c) != null, task.isStalled(c), task.type,
-                TaskKind.NODE, task.scope, task.keyspace, task.table, task.entity,
-                task.parent == null ? null : task.parent.id, task.labels, task.createdEpochNanos, task.endIn(c),
-                task.isUserTask(), task.isInternal());
+        if (!query.states().isEmpty()
+                && !query.selectsState(TaskImpl.publicState(c), task.abortRequestIn(c) != null, task.isStalled(c))) {
+            return false;
+        }
+        return query.selectsFinished(task.endIn(c)) && query.selectsLabels(task.labels);
     }
 
     /** The ordering key of a source's current candidate, or of a cursor. */
@@ -227,6 +317,11 @@ final class Queries {
         }
 
         @Override
+        boolean matches() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         TaskStats stats() {
             throw new UnsupportedOperationException();
         }
@@ -243,15 +338,16 @@ final class Queries {
         }
     }
 
-    /**
-     * Yields matching candidates in key order; {@link #advance()} moves to the next one after the
-     * cursor that passes the filters.
-     */
+    /** Yields the registered entries after the cursor in key order; filters are checked apart. */
     private abstract static class Source extends Keyed {
+        /** Moves to the next entry after the cursor that is still registered; false at the end. */
         abstract boolean advance();
 
-        /** The current candidate: a {@link TaskImpl} or a {@link TaskStats}. */
+        /** The current entry: a {@link TaskImpl} or a {@link TaskStats}. */
         abstract Object current();
+
+        /** Whether the current entry passes the query's filters. */
+        abstract boolean matches();
 
         abstract TaskStats stats();
     }
@@ -277,7 +373,7 @@ final class Queries {
         boolean advance() {
             while (scan.hasNext()) {
                 TaskImpl task = scan.next();
-                if (Expiry.isExpired(task, now) || !matches(query, task)) {
+                if (Expiry.isExpired(task, now)) {
                     continue;
                 }
                 created = task.createdEpochNanos;
@@ -296,6 +392,11 @@ final class Queries {
         @Override
         Object current() {
             return current;
+        }
+
+        @Override
+        boolean matches() {
+            return Queries.matches(query, current);
         }
 
         @Override
@@ -328,7 +429,7 @@ final class Queries {
                 T item = items.get(next++);
                 if (item instanceof TaskImpl) {
                     TaskImpl task = (TaskImpl) item;
-                    if (Expiry.isExpired(task, now) || !matches(query, task)) {
+                    if (Expiry.isExpired(task, now)) {
                         continue;
                     }
                     created = task.createdEpochNanos;
@@ -353,6 +454,12 @@ final class Queries {
         @Override
         Object current() {
             return current;
+        }
+
+        @Override
+        boolean matches() {
+            return current instanceof TaskImpl ? Queries.matches(query, (TaskImpl) current)
+                    : query.matches((TaskStats) current);
         }
 
         @Override

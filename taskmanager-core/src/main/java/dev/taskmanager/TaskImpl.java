@@ -127,6 +127,8 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
      * then cannot fold later and is kept as an orphan, SPEC §7.4).
      */
     private volatile boolean sealed;
+    /** Set by the folding thread once this task is a record in its parent; spares leftRegistry() its work. */
+    private boolean folded;
     /** The monotonic instant after which a retained task expires, or {@link #NO_DEADLINE}. */
     volatile long deadline = NO_DEADLINE;
     /** The expiry lane this task waits in, and its neighbours there; guarded by the lane's lock. */
@@ -762,11 +764,40 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
             p.foldedChildren.add(record);
             parentFoldsNext = p.parent != null && p.liveChildCount == 0 && isComplete(p.ctl);
         }
+        folded = true;
         module.manager().unregister(this);
         if (parentFoldsNext) {
             p.lastChildFolded();
         }
         return Fold.FOLDED;
+    }
+
+    /**
+     * Called when this task left the registry other than by folding (drain, a seed-mode read, an
+     * explicit unregister): a finished child that was still waiting for its own children to fold
+     * leaves its parent's live children as a folded record now, so the parent does not wait for it
+     * forever. Its own live children become orphans (SPEC §7.4).
+     */
+    void leftRegistry() {
+        TaskImpl p = parent;
+        if (p == null || folded || !isComplete(ctl)) {
+            return;
+        }
+        FoldedTask record = toRecord();
+        boolean parentFoldsNext;
+        synchronized (p) {
+            if (p.sealed || !p.unlinkChild(this)) {
+                return; // already folded, or the parent is gone too
+            }
+            if (p.foldedChildren == null) {
+                p.foldedChildren = new ArrayList<>(4);
+            }
+            p.foldedChildren.add(record);
+            parentFoldsNext = p.parent != null && p.liveChildCount == 0 && isComplete(p.ctl);
+        }
+        if (parentFoldsNext) {
+            p.lastChildFolded();
+        }
     }
 
     /** A finished child that was waiting for its own children folds now, or is kept if it cannot. */

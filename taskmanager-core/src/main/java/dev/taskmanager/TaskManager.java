@@ -303,6 +303,7 @@ public final class TaskManager implements AutoCloseable {
             expiry.unlink(task);
         }
         task.seal();
+        task.leftRegistry();
         listeners.unregistered(task);
         return true;
     }

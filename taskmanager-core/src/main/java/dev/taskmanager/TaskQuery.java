@@ -338,6 +338,34 @@ public final class TaskQuery {
         return true;
     }
 
+    /** Whether a creation time (epoch nanoseconds) is in the created range. */
+    boolean selectsCreated(long created) {
+        return (createdFromNanos == EpochNanos.UNSET || created >= createdFromNanos)
+                && (createdToNanos == EpochNanos.UNSET || created < createdToNanos);
+    }
+
+    /** Whether an end time (epoch nanoseconds, {@link EpochNanos#UNSET} if not ended) is in the finished range. */
+    boolean selectsFinished(long ended) {
+        if (finishedFromNanos == EpochNanos.UNSET && finishedToNanos == EpochNanos.UNSET) {
+            return true;
+        }
+        return ended != EpochNanos.UNSET && (finishedFromNanos == EpochNanos.UNSET || ended >= finishedFromNanos)
+                && (finishedToNanos == EpochNanos.UNSET || ended < finishedToNanos);
+    }
+
+    /** Whether a task's labels carry every label the query asks for. */
+    boolean selectsLabels(Map<String, String> taskLabels) {
+        if (labels.isEmpty()) {
+            return true;
+        }
+        for (Map.Entry<String, String> label : labels.entrySet()) {
+            if (!label.getValue().equals(taskLabels.get(label.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Whether a task in {@code state} is in one of the selected states. */
     boolean selectsState(TaskState state, boolean abortRequested, boolean stalled) {
         switch (state) {

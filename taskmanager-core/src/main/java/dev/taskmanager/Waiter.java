@@ -27,37 +27,37 @@ abstract class Waiter<V> extends CompletableFuture<V> {
     /** Completes this waiter from its task's final state; {@code last} is the task's final snapshot. */
     abstract void deliver(TaskStatus last);
 
+    // Each way of ending the future unlinks it first, so that whoever sees it completed also sees it
+    // detached from the task.
+
     @Override
     public boolean complete(V value) {
-        boolean completed = super.complete(value);
         task.detach(this);
-        return completed;
+        return super.complete(value);
     }
 
     @Override
     public boolean completeExceptionally(Throwable ex) {
-        boolean completed = super.completeExceptionally(ex);
         task.detach(this);
-        return completed;
+        return super.completeExceptionally(ex);
     }
 
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
-        boolean cancelled = super.cancel(mayInterruptIfRunning);
         task.detach(this);
-        return cancelled;
+        return super.cancel(mayInterruptIfRunning);
     }
 
     @Override
     public void obtrudeValue(V value) {
-        super.obtrudeValue(value);
         task.detach(this);
+        super.obtrudeValue(value);
     }
 
     @Override
     public void obtrudeException(Throwable ex) {
-        super.obtrudeException(ex);
         task.detach(this);
+        super.obtrudeException(ex);
     }
 
     /** Dependent futures are plain ones: only this future is linked into the task. */

@@ -175,4 +175,27 @@ class FoldingTest {
         assertThat(root.status().children()).containsExactly(child.id());
         assertThat(tm.find(child.id())).isEmpty();
     }
+
+    /** Regression: a drained child stayed in its parent's live children, so the parent never folded. */
+    @Test
+    void aChildDrainedWhileWaitingForItsChildrenLeavesItsParentAsARecord() {
+        TrackedTask root = module.task("repair").track();
+        root.start();
+        TrackedTask mid = root.child("repair").track();
+        mid.start();
+        TrackedTask leaf = mid.child("repair").track();
+        leaf.start();
+        mid.fail("partial");
+
+        module.drain();
+
+        assertThat(tm.find(mid.id())).isEmpty();
+        assertThat(root.status().children()).containsExactly(mid.id());
+        assertThat(root.statusRecursive().get(1).error()).isEqualTo("partial");
+        tm.assertConsistent();
+        leaf.complete();
+        assertThat(tm.find(leaf.id())).as("an orphan now, kept under the TTL").isPresent();
+        root.complete();
+        tm.assertConsistent();
+    }
 }

@@ -7,6 +7,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,7 +34,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * and remove plus one {@link CompletableFuture} completion per task, keyed by a fresh random id.
  * Target: W1 at most 2x the floor, single-threaded, and scaling to 2 threads.
  *
- * <p>W2: a root with 16 children that fold into it as they finish.
+ * <p>W2: a root with 16 children that start, finish and fold into it, then the root finishes, against
+ * a floor tree that does the same required work with plain objects: for each of the 17 tasks a
+ * random id, a task object, a future, a map put and remove, three wall-clock readings (created,
+ * start, end) and, for each child, a summary record added to its parent's list under the parent's
+ * lock. Target: W2 at least as fast as the floor tree.
  *
  * <p>Run: {@code java -jar taskmanager-benchmarks/target/benchmarks.jar LifecycleBenchmark}
  */
@@ -149,6 +155,76 @@ public class LifecycleBenchmark {
     @Threads(1)
     public TrackedTask w1RootLifecycleFrozenClock1Thread() {
         return rootLifecycle(frozenClockModule);
+    }
+
+    /** The floor tree's task: what any thread-safe registry of waitable task trees must hold per task. */
+    static final class FloorTask {
+        final UUID id;
+        final FloorTask parent;
+        final String type;
+        final long created;
+        final CompletableFuture<Object> done = new CompletableFuture<>();
+        final List<FloorSummary> finishedChildren = new ArrayList<>(4);
+        int liveChildren;
+        long start;
+        long end;
+        int state;
+
+        FloorTask(UUID id, FloorTask parent, String type, long created) {
+            this.id = id;
+            this.parent = parent;
+            this.type = type;
+            this.created = created;
+        }
+    }
+
+    /** The floor tree's record of a finished child. */
+    record FloorSummary(UUID id, String type, int state, long created, long start, long end) {
+    }
+
+    private final FloorClock floorClock = new FloorClock();
+    private final ConcurrentHashMap<UUID, FloorTask> floorTreeMap = new ConcurrentHashMap<>();
+
+    private FloorTask floorCreate(FloorTask parent) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        FloorTask task = new FloorTask(new UUID(random.nextLong(), random.nextLong()), parent, "bench",
+                floorClock.epochNanos());
+        floorTreeMap.put(task.id, task);
+        if (parent != null) {
+            synchronized (parent) {
+                parent.liveChildren++;
+            }
+        }
+        return task;
+    }
+
+    private void floorFinish(FloorTask task) {
+        task.end = floorClock.epochNanos();
+        task.state = 3;
+        if (task.parent != null) {
+            FloorSummary summary = new FloorSummary(task.id, task.type, task.state, task.created, task.start, task.end);
+            synchronized (task.parent) {
+                task.parent.liveChildren--;
+                task.parent.finishedChildren.add(summary);
+            }
+        }
+        task.done.complete(task);
+        floorTreeMap.remove(task.id);
+    }
+
+    /** W2's floor: the same tree with plain objects; see the class comment. */
+    @Benchmark
+    @Threads(1)
+    public Object floorTreeWith16Children() {
+        FloorTask root = floorCreate(null);
+        root.start = floorClock.epochNanos();
+        for (int i = 0; i < 16; i++) {
+            FloorTask child = floorCreate(root);
+            child.start = floorClock.epochNanos();
+            floorFinish(child);
+        }
+        floorFinish(root);
+        return root;
     }
 
     /** W2: a root and 16 children that fold into it; the cost of the whole tree. */
