@@ -41,12 +41,14 @@ import java.util.stream.StreamSupport;
 final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
     private static final System.Logger LOG = System.getLogger(TaskImpl.class.getName());
     private static final VarHandle CTL;
+    private static final VarHandle SEALED;
     private static final VarHandle ABORT_REQUEST;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             CTL = lookup.findVarHandle(TaskImpl.class, "ctl", int.class);
+            SEALED = lookup.findVarHandle(TaskImpl.class, "sealed", boolean.class);
             ABORT_REQUEST = lookup.findVarHandle(TaskImpl.class, "abortRequest", AbortRequest.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -674,7 +676,9 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
         }
         this.outcome = outcome;
         this.error = success ? null : Errors.render((Throwable) outcome);
-        ctl = (success ? DONE_STATE : FAILED_STATE) | abortBit;
+        // A release write publishes the fields above to whoever reads the word; no fence is needed
+        // here, the CAS into COMPLETING was one (see link()).
+        CTL.setRelease(this, (success ? DONE_STATE : FAILED_STATE) | abortBit);
         if (abortCallbacks != null) { // racy peek: a callback list we miss only costs memory
             synchronized (this) {
                 abortCallbacks = null;
@@ -745,7 +749,7 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
             if (liveChildCount != 0) {
                 return Fold.WAITING_FOR_CHILDREN;
             }
-            sealed = true;
+            SEALED.setRelease(this, true); // attachChild reads it under this lock
         }
         FoldedTask record = toRecord();
         boolean parentFoldsNext;
@@ -812,11 +816,15 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
         int c = ctl;
         Family family = family(null);
         TaskState state = publicState(c);
-        Reading reading = family.read(this, c, state, null);
+        TaskProgress progress = TaskProgress.NONE; // a leaf that reported nothing, the common case
+        if (family != Family.NONE) {
+            Reading reading = family.read(this, c, state, null);
+            progress = new TaskProgress(reading.completed, reading.total);
+        }
         return new FoldedTask(id, module.name(), type, state, isAbortable(), startEpochNanos, endEpochNanos,
                 error == null ? "" : error, parent == null ? null : parent.id, sequenceNumber, shard, scope,
-                keyspace, table, entity, progressUnits, new TaskProgress(reading.completed, reading.total),
-                isUserTask(), isInternal(), createdEpochNanos, abortRequestIn(c), labels,
+                keyspace, table, entity, progressUnits, progress, isUserTask(), isInternal(), createdEpochNanos,
+                abortRequestIn(c), labels,
                 FoldedTask.failuresAmong(family.folded));
     }
 
@@ -873,7 +881,9 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
 
     /** Marks the task as gone from the registry: it takes no more children. */
     void seal() {
-        sealed = true;
+        if (!sealed) {
+            SEALED.setRelease(this, true);
+        }
     }
 
     /** The live children and folded records, for consistency checks; weakly consistent. */
@@ -1083,9 +1093,10 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
 
     /**
      * Links a waiter until the task completes; answers it at once if the waiters were released.
-     * The waiter list is written before the state is read again, and completion writes the state
-     * before it reads the list, so a waiter that links just as the task completes is released by one
-     * side or the other.
+     * The waiter list is written (volatile) before the state is read again, and completion enters
+     * {@code COMPLETING} by a compare-and-set before it reads the list, so a waiter that links just
+     * as the task completes is seen by the completion or sees it; in the second case it waits the
+     * few instructions until the final state is published and releases the waiters itself.
      */
     private void link(Waiter<?> waiter) {
         boolean released;
@@ -1103,7 +1114,10 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
         }
         if (released) {
             waiter.deliver(status());
-        } else if (isComplete(ctl)) {
+        } else if ((ctl & STATE_MASK) >= COMPLETING) {
+            while (!isComplete(ctl)) {
+                Thread.onSpinWait(); // the completing thread is between its CAS and its release write
+            }
             releaseWaiters(null);
         }
     }

@@ -19,10 +19,15 @@ import java.util.UUID;
  * page is a binary search plus a scan.
  *
  * <p><b>Chunks.</b> Slots live in fixed chunks of {@value #CHUNK_SIZE}. A removed task's slot is
- * cleared at once (its stamp stays, so the chunk remains searchable); a chunk whose every slot was
- * appended and removed is dropped from the directory, so memory follows the registered tasks: at
- * worst one chunk (about 800 bytes) per registered task when survivors are isolated, a few bytes
- * per task when they are dense.
+ * cleared at once (its stamp stays, so the chunk remains searchable); a full chunk whose slots are
+ * all clear is dropped from the directory by a sweep: a few chunks at each new chunk, and a bounded
+ * slice of the directory at each housekeeping run, so removal itself costs one plain write. Memory
+ * follows the registered tasks: at worst one chunk (about 800 bytes) per registered task when
+ * survivors are isolated, a few bytes per task when they are dense.
+ *
+ * <p><b>Lock.</b> Appends, drops and sweeps take a spin lock: the critical section is a handful of
+ * writes (plus, once per chunk, an allocation), and a spin lock costs one compare-and-set where a
+ * monitor costs two. A waiter spins briefly, then yields.
  *
  * <p><b>Readers</b> take no lock: the directory, a chunk's fill count and its slots are published
  * with release writes and read with acquire reads. A scan is weakly consistent: it sees every task
@@ -32,25 +37,32 @@ import java.util.UUID;
 final class TaskLog {
     static final int CHUNK_SIZE = 64;
     private static final int INITIAL_DIRECTORY = 8;
+    /** How many chunks an append that opens a new chunk sweeps. */
+    private static final int SWEEP_ON_APPEND = 2;
+    /** How many chunks a housekeeping run sweeps at most per log. */
+    private static final int SWEEP_ON_HOUSEKEEPING = 4096;
     private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(TaskImpl[].class);
     private static final VarHandle FILLED;
-    private static final VarHandle REMOVED;
+    private static final VarHandle LOCK;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             FILLED = lookup.findVarHandle(Chunk.class, "filled", int.class);
-            REMOVED = lookup.findVarHandle(Chunk.class, "removed", int.class);
+            LOCK = lookup.findVarHandle(TaskLog.class, "lock", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    /** Guarded by this: the last stamp handed out, the sequence counter, the chunk being filled. */
+    @SuppressWarnings("unused") // accessed through LOCK
+    private volatile int lock;
+    /** Guarded by the lock: the last stamp handed out, the sequence counter, the chunk being filled. */
     private long lastStamp = Long.MIN_VALUE;
     private long sequence;
     private Chunk tail;
     private int nulls;
+    private int sweepAt;
     private volatile Directory directory = new Directory(INITIAL_DIRECTORY);
 
     /** A fixed run of slots, with the stamp of each slot ever appended. */
@@ -61,9 +73,6 @@ final class TaskLog {
         /** How many slots were appended; written with release under the log's lock. */
         @SuppressWarnings("unused") // accessed through FILLED
         private int filled;
-        /** How many appended slots were removed since; the chunk is dropped when it reaches CHUNK_SIZE. */
-        @SuppressWarnings("unused") // accessed through REMOVED
-        private int removed;
 
         Chunk(long firstStamp) {
             this.firstStamp = firstStamp;
@@ -99,7 +108,8 @@ final class TaskLog {
      * stamp) and, when {@code drawSequence}, the next sequence number.
      */
     void append(TaskImpl task, long now, boolean drawSequence) {
-        synchronized (this) {
+        lock();
+        try {
             long stamp = now > lastStamp ? now : lastStamp + 1;
             lastStamp = stamp;
             task.createdEpochNanos = stamp;
@@ -109,6 +119,7 @@ final class TaskLog {
             Chunk chunk = tail;
             int slot;
             if (chunk == null || (slot = (int) FILLED.get(chunk)) == CHUNK_SIZE) {
+                sweep(SWEEP_ON_APPEND);
                 chunk = addChunk(stamp);
                 slot = 0;
             }
@@ -117,10 +128,12 @@ final class TaskLog {
             task.logChunk = chunk;
             task.logSlot = slot;
             FILLED.setRelease(chunk, slot + 1);
+        } finally {
+            unlock();
         }
     }
 
-    /** Removes a task appended here; called once per task, when it leaves the registry. */
+    /** Removes a task appended here; called once per task, when it leaves the registry. One plain write. */
     void remove(TaskImpl task) {
         Chunk chunk = task.logChunk;
         if (chunk == null) {
@@ -128,9 +141,33 @@ final class TaskLog {
         }
         task.logChunk = null;
         SLOTS.setRelease(chunk.slots, task.logSlot, null);
-        if ((int) REMOVED.getAndAdd(chunk, 1) + 1 == CHUNK_SIZE) {
-            drop(chunk);
+    }
+
+    /** Drops the emptied chunks of a bounded slice of the directory; for housekeeping. */
+    void sweep() {
+        lock();
+        try {
+            sweep(SWEEP_ON_HOUSEKEEPING);
+        } finally {
+            unlock();
         }
+    }
+
+    private void lock() {
+        if (LOCK.compareAndSet(this, 0, 1)) {
+            return;
+        }
+        for (int spins = 0; !LOCK.compareAndSet(this, 0, 1); spins++) {
+            if (spins < 64) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+    }
+
+    private void unlock() {
+        LOCK.setRelease(this, 0);
     }
 
     private Chunk addChunk(long firstStamp) {
@@ -148,27 +185,52 @@ final class TaskLog {
         return chunk;
     }
 
-    /** Drops an emptied chunk from the directory; compacts the directory once half of it is holes. */
-    private void drop(Chunk chunk) {
-        synchronized (this) {
-            Directory dir = directory;
-            int i = floorIndex(dir, chunk.firstStamp);
-            if (i < 0 || dir.chunks[i] != chunk) {
-                return;
-            }
-            dir.chunks[i] = null;
-            nulls++;
+    /**
+     * Looks at up to {@code count} chunks from where the last sweep stopped, round the directory,
+     * and drops those that are full and whose slots are all clear; under the lock.
+     */
+    private void sweep(int count) {
+        Directory dir = directory;
+        for (int n = 0; n < count; n++) {
             int start = dir.start;
             int end = dir.end;
-            while (start < end && dir.chunks[start] == null) {
-                start++;
-                nulls--;
+            if (start >= end) {
+                return;
             }
-            dir.start = start;
-            if (nulls > 16 && nulls * 2 > end - start) {
-                rebuilt(dir, Math.max(INITIAL_DIRECTORY, 2 * (end - start - nulls)));
+            if (sweepAt < start || sweepAt >= end) {
+                sweepAt = start;
+            }
+            int i = sweepAt++;
+            Chunk chunk = dir.chunks[i];
+            if (chunk != null && chunk != tail && isEmpty(chunk)) {
+                dir.chunks[i] = null;
+                nulls++;
+                while (start < end && dir.chunks[start] == null) {
+                    start++;
+                    nulls--;
+                }
+                dir.start = start;
+                if (nulls > 16 && nulls * 2 > end - start) {
+                    dir = rebuilt(dir, Math.max(INITIAL_DIRECTORY, 2 * (end - start - nulls)));
+                    sweepAt = 0;
+                }
+            }
+            if (end - start <= n) {
+                return; // went round the whole directory
             }
         }
+    }
+
+    private static boolean isEmpty(Chunk chunk) {
+        if (chunk.filled() != CHUNK_SIZE) {
+            return false;
+        }
+        for (int i = 0; i < CHUNK_SIZE; i++) {
+            if (chunk.slot(i) != null) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A fresh directory holding the live chunks of {@code dir}; published before it returns. */
@@ -186,6 +248,18 @@ final class TaskLog {
         nulls = 0;
         directory = fresh;
         return fresh;
+    }
+
+    /** How many chunks the directory holds; for tests. */
+    int chunkCount() {
+        Directory dir = directory;
+        int count = 0;
+        for (int i = dir.start; i < dir.end; i++) {
+            if (dir.chunks[i] != null) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /** The index of the last entry whose first stamp is at most {@code stamp}, or {@code start - 1}. */
@@ -226,22 +300,18 @@ final class TaskLog {
                 continue;
             }
             int filled = chunk.filled();
-            int present = 0;
+            check(chunk == tail || filled == CHUNK_SIZE, name + ": chunk " + i + " is not full yet not the tail");
             for (int s = 0; s < filled; s++) {
                 check(chunk.stamps[s] > previous, name + ": stamps do not increase at chunk " + i + " slot " + s);
                 previous = chunk.stamps[s];
                 TaskImpl task = chunk.slots[s];
                 if (task != null) {
-                    present++;
                     check(task.logChunk == chunk && task.logSlot == s,
                             name + ": task " + task + " does not know its position in the log");
                     check(task.createdEpochNanos == chunk.stamps[s],
                             name + ": task " + task + " has another stamp than its slot");
                 }
             }
-            int removed = (int) REMOVED.getVolatile(chunk);
-            check(present == filled - removed,
-                    name + ": chunk " + i + " counts " + removed + " removals but holds " + present + " of " + filled);
         }
     }
 

@@ -323,7 +323,8 @@ public final class TaskManager implements AutoCloseable {
     }
 
     /**
-     * Runs housekeeping now: unregisters every retained task past its TTL. The manager also does this
+     * Runs housekeeping now: unregisters every retained task past its TTL, acts on deadlines and
+     * stalls, and releases the registry's emptied index chunks. The manager also does this
      * periodically on its scheduler; tests with a fake {@link Ticker} call it after advancing time.
      *
      * @return how many tasks expired
@@ -331,6 +332,11 @@ public final class TaskManager implements AutoCloseable {
     public int cleanUp() {
         int expired = expiry.expire(this::unregister);
         checkWatched();
+        for (TaskModule module : modules.values()) {
+            for (TaskLog log : module.logs()) {
+                log.sweep();
+            }
+        }
         return expired;
     }
 

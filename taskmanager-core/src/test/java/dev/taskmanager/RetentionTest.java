@@ -301,4 +301,29 @@ class RetentionTest {
         assertThat(tm.expiryQueued()).isZero();
         assertThat(tm.expiryLanes()).isZero();
     }
+
+    @Test
+    void theIndexReleasesItsEmptiedChunks() {
+        tm.setTaskTtl(Duration.ZERO);
+        TrackedTask survivor = module.task("repair").track();
+        for (int i = 0; i < 10_000; i++) {
+            finishedRoot(false);
+        }
+        TrackedTask last = module.task("repair").track();
+        int chunks = 0;
+        for (TaskLog log : module.logs()) {
+            chunks += log.chunkCount();
+        }
+        assertThat(chunks).as("appends sweep as they go").isLessThan(20);
+
+        tm.cleanUp();
+
+        int left = 0;
+        for (TaskLog log : module.logs()) {
+            left += log.chunkCount();
+        }
+        assertThat(left).as("the survivor's chunk and the tail").isEqualTo(2);
+        assertThat(module.tasks()).extracting(TaskStats::id).containsExactly(survivor.id(), last.id());
+        tm.assertConsistent();
+    }
 }
