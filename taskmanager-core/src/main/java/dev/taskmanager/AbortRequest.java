@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Who asked a task to abort, why and when (docs/spec.md §15.3). A task keeps the first request it
+ * Who asked a task to abort, why and when (SPEC §15.3). A task keeps the first request it
  * received; later requests change nothing (SPEC §9.2). An abort that cascades from an ancestor
  * carries the ancestor's request.
  *

@@ -10,7 +10,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * A task's labels (docs/spec.md §21): a small immutable map, iterated in key order so that every
+ * A task's labels (SPEC §21): a small immutable map, iterated in key order so that every
  * rendering of it is the same, stored as two arrays (no entry objects) because a million retained
  * tasks may each carry a few.
  */

@@ -1,7 +1,7 @@
 package dev.taskmanager;
 
 /**
- * A task's own progress figures and the estimate of how fast they grow (SPEC §8, docs/spec.md §18).
+ * A task's own progress figures and the estimate of how fast they grow (SPEC §8, SPEC §18).
  * Allocated on a task's first report, so tasks that never report cost nothing; guarded by the
  * task's monitor.
  *

@@ -8,7 +8,7 @@ import java.util.PriorityQueue;
 import java.util.UUID;
 
 /**
- * Evaluates {@link TaskQuery}s against the registry (docs/spec.md §22).
+ * Evaluates {@link TaskQuery}s against the registry (SPEC §22).
  *
  * <p>The candidates come from <em>sources</em>, each already in {@code (createdTime, id)} order: one
  * {@link TaskLog} scan per module and shard, the sorted live children of a parent when the query

@@ -151,7 +151,7 @@ public final class TaskBuilder {
     }
 
     /**
-     * Adds a label (docs/spec.md §21): who started the task, a ticket, a tenant. Labels are set at
+     * Adds a label (SPEC §21): who started the task, a ticket, a tenant. Labels are set at
      * creation, never change, are returned in snapshots and can be filtered on. Children do not
      * inherit them.
      *
@@ -181,7 +181,7 @@ public final class TaskBuilder {
     }
 
     /**
-     * Aborts the task if it is still running this long after its creation (docs/spec.md §20), with
+     * Aborts the task if it is still running this long after its creation (SPEC §20), with
      * the reason {@code deadline exceeded (PT30S)} and {@code "deadline"} as the requester. Checked
      * by housekeeping, so it acts within one housekeeping interval of the deadline.
      *
@@ -198,7 +198,7 @@ public final class TaskBuilder {
 
     /**
      * Marks the task stalled when it runs this long without any change of state or progress in its
-     * subtree (docs/spec.md §19), overriding the module's {@linkplain TaskModule#setStallThreshold
+     * subtree (SPEC §19), overriding the module's {@linkplain TaskModule#setStallThreshold
      * default}; {@link Duration#ZERO} turns stall detection off for this task.
      *
      * @throws IllegalArgumentException if negative

@@ -6,7 +6,7 @@ import java.util.UUID;
 
 /**
  * Where a page of a {@link TaskQuery} ended: the ordering key of the last task it returned
- * (docs/spec.md §22). The next page holds the tasks that come strictly after this key in the
+ * (SPEC §22). The next page holds the tasks that come strictly after this key in the
  * query's order, whatever happened to the task it came from. A plain value: servers may encode it
  * into an opaque token, and a history store that orders its rows by the same key can continue a
  * scan begun on live tasks.

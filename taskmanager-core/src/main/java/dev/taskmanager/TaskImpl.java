@@ -688,7 +688,7 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
     }
 
     /**
-     * Ends a tracked task that an abort caught before it started (docs/spec.md §15.3): nobody else
+     * Ends a tracked task that an abort caught before it started (SPEC §15.3): nobody else
      * would, since only its owner starts it.
      */
     private void endUnstarted() {
@@ -971,7 +971,7 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
      * Flags this task, then queues its live children. The flag is set before taking the lock that
      * {@link #attachChild} holds while it adds a child and reads the flag, so every child either sees
      * the flag or is seen here. Callbacks and listeners run outside the lock. A tracked task that
-     * had not started ends here: nobody else would end it (docs/spec.md §15.3).
+     * had not started ends here: nobody else would end it (SPEC §15.3).
      */
     private void abortOne(AbortRequest request, ArrayDeque<TaskImpl> pending) {
         boolean flagged = false;

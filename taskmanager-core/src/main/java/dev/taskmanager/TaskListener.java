@@ -2,7 +2,7 @@ package dev.taskmanager;
 
 /**
  * Observes task changes, so that an event stream, metrics or a history store can attach without
- * touching the engine (docs/spec.md §23). All methods do nothing by default.
+ * touching the engine (SPEC §23). All methods do nothing by default.
  *
  * <p><b>Contract.</b> Callbacks run synchronously on the thread that caused the change (a task's
  * body, the thread that aborted it, housekeeping), after the change is visible and outside the
@@ -41,7 +41,7 @@ public interface TaskListener {
     default void onAbortRequested(Task task, AbortRequest request) {
     }
 
-    /** A running task with a stall threshold made no progress for that long (docs/spec.md §19). */
+    /** A running task with a stall threshold made no progress for that long (SPEC §19). */
     default void onStalled(Task task) {
     }
 

@@ -10,7 +10,7 @@ import java.util.UUID;
 /**
  * The registered tasks of one module on one shard, in creation order: the module's index for
  * listings (a module's listing touches only its own tasks) and the ordered index that query pages
- * seek into (docs/spec.md §22).
+ * seek into (SPEC §22).
  *
  * <p><b>Order for free.</b> Appending takes this log's lock, which also hands out the created stamp
  * and the module's sequence numbers for the shard (SPEC §4). The stamp is the wall-clock reading of

@@ -267,7 +267,7 @@ public final class TaskManager implements AutoCloseable {
 
     /**
      * One page of the tasks of every module (or of the module the query names) that match
-     * {@code query} (docs/spec.md §22); see {@link TaskQuery} for the order and the paging
+     * {@code query} (SPEC §22); see {@link TaskQuery} for the order and the paging
      * guarantee. Tasks of a module that was stopped and removed are not found by queries.
      */
     public TaskPage query(TaskQuery query) {
@@ -341,7 +341,7 @@ public final class TaskManager implements AutoCloseable {
     }
 
     /**
-     * Aborts the watched tasks past their deadline and marks those that stalled (docs/spec.md
+     * Aborts the watched tasks past their deadline and marks those that stalled (SPEC
      * §19–20); forgets the tasks that ended or have nothing left to check.
      */
     private void checkWatched() {

@@ -88,7 +88,7 @@ public final class TaskModule {
     }
 
     /**
-     * One page of this module's tasks that match {@code query} (docs/spec.md §22); see
+     * One page of this module's tasks that match {@code query} (SPEC §22); see
      * {@link TaskQuery} for the order and the paging guarantee.
      *
      * @throws IllegalArgumentException if the query names another module
@@ -193,7 +193,7 @@ public final class TaskModule {
     }
 
     /**
-     * Sets the stall threshold of tasks created from now on (docs/spec.md §19): a running task with
+     * Sets the stall threshold of tasks created from now on (SPEC §19): a running task with
      * no change of state or progress in its subtree for this long is marked stalled. A task's own
      * {@link TaskBuilder#stallThreshold(Duration)} overrides it. {@link Duration#ZERO} (the
      * default) turns stall detection off.

@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Which tasks to return, in what order, one page at a time (docs/spec.md §22). Evaluated by
+ * Which tasks to return, in what order, one page at a time (SPEC §22). Evaluated by
  * {@link TaskManager#query(TaskQuery)} across modules and {@link TaskModule#query(TaskQuery)} within
  * one; {@link TaskManager#count(TaskQuery)} counts the matches. Every filter left unset matches
  * everything; the filters that are set must all match.
@@ -64,7 +64,7 @@ public final class TaskQuery {
         CREATED,
         /** Started and not ended, stalled or not. */
         RUNNING,
-        /** Running and stalled (docs/spec.md §19). */
+        /** Running and stalled (SPEC §19). */
         STALLED,
         /** Not ended, and asked to abort. */
         ABORT_REQUESTED,

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * An immutable summary of a task as listings and queries return it (SPEC §12.2, docs/spec.md §22).
+ * An immutable summary of a task as listings and queries return it (SPEC §12.2, SPEC §22).
  * Cheaper than a {@link TaskStatus}: it needs neither children nor progress, so building one takes
  * no lock and reads no clock. The first thirteen components are the compat listing's; the rest were
  * added for filtering and paging and are appended so the compat ones keep their positions.
@@ -29,7 +29,7 @@ import java.util.UUID;
  * @param userTask       whether the task was started on behalf of a user
  * @param internal       whether listings hide it by default
  * @param abortRequest   the abort request the task received, or {@code null} if none
- * @param stalled        whether the task is running and stalled (docs/spec.md §19)
+ * @param stalled        whether the task is running and stalled (SPEC §19)
  * @param deadline       when the task is aborted if still running, or {@code null} for none
  * @param labels         the task's labels, never {@code null}
  */

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * An immutable, point-in-time snapshot of one task (SPEC §12.3, docs/spec.md §15–21). Snapshots are
+ * An immutable, point-in-time snapshot of one task (SPEC §12.3, SPEC §15–21). Snapshots are
  * all that crosses the library's boundary: REST, CLI and tests read these, never the live task. The
  * first twenty-one components are the compat status's; the rest were added in the second round and
  * are appended so the compat ones keep their positions.
@@ -37,9 +37,9 @@ import java.util.UUID;
  * @param createdTime    when the task was registered, full precision; {@code null} only if a
  *                       {@link ClusterTaskProvider} does not know
  * @param updatedTime    the last change of the task's state or progress, its subtree's included
- *                       (docs/spec.md §17); never before {@code createdTime}
+ *                       (SPEC §17); never before {@code createdTime}
  * @param abortRequest   the abort request the task received, or {@code null} if none
- * @param rate           recent progress per second in {@code progressUnits} (docs/spec.md §18), or
+ * @param rate           recent progress per second in {@code progressUnits} (SPEC §18), or
  *                       {@code null} when unknown; always finite and non-negative
  * @param eta            the time left at {@code rate} to reach the total, or {@code null} when the
  *                       total or the rate is unknown, the rate is 0, or the task has ended

@@ -10,7 +10,7 @@ public interface TrackedTask extends Task {
 
     /**
      * Moves the task from {@code created} to {@code running}. If an abort already ended the task
-     * before it started (docs/spec.md §15.3), this does nothing.
+     * before it started (SPEC §15.3), this does nothing.
      *
      * @throws IllegalStateException if the task was already started
      */

@@ -4,7 +4,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A future handed to one caller of {@link Task#done()} or {@link ResultTask#result()}, linked into
- * its task until the task completes (docs/spec.md §15.4). However it stops being interesting to its
+ * its task until the task completes (SPEC §15.4). However it stops being interesting to its
  * caller — cancelled, timed out with {@code orTimeout}, or completed by the caller — it unlinks
  * itself at once, so an abandoned wait leaves nothing reachable from a task that keeps running.
  * Futures derived from it ({@code thenApply}, ...) are plain {@link CompletableFuture}s and are

@@ -3,7 +3,7 @@ package dev.taskmanager;
 import java.time.Duration;
 
 /**
- * What housekeeping checks for one task: its stall threshold and its deadline (docs/spec.md §19–20).
+ * What housekeeping checks for one task: its stall threshold and its deadline (SPEC §19–20).
  * Allocated only for tasks that have either; housekeeping scans the watched tasks on each run, so
  * neither needs a timer or a thread per task.
  *
