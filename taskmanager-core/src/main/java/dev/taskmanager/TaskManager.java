@@ -82,7 +82,7 @@ public final class TaskManager implements AutoCloseable {
     private volatile long userTaskTtlNanos;
     private volatile boolean closed;
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"}) // an array of a generic type
     private TaskManager(Builder builder) {
         int shardCount = builder.shards != null ? builder.shards : 1;
         this.shards = new ConcurrentHashMap[shardCount];
