@@ -36,9 +36,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>W2: a root with 16 children that start, finish and fold into it, then the root finishes, against
  * a floor tree that does the same required work with plain objects: for each of the 17 tasks a
- * random id, a task object, a future, a map put and remove, three wall-clock readings (created,
- * start, end) and, for each child, a summary record added to its parent's list under the parent's
- * lock. Target: W2 at least as fast as the floor tree.
+ * random id, a task object with the attributes of SPEC §1.3, a future, a map put and remove, three
+ * wall-clock readings (created, start, end) and, for each child, a summary record with the fields of
+ * SPEC §7.2 added to its parent's list under the parent's lock. It has no sequence counter, no
+ * atomic state transitions and no abort. Target: W2 at least as fast as the floor tree.
  *
  * <p>Run: {@code java -jar taskmanager-benchmarks/target/benchmarks.jar LifecycleBenchmark}
  */
@@ -157,11 +158,23 @@ public class LifecycleBenchmark {
         return rootLifecycle(frozenClockModule);
     }
 
-    /** The floor tree's task: what any thread-safe registry of waitable task trees must hold per task. */
+    /**
+     * The floor tree's task: the attributes SPEC §1.3 gives every task, its state and times, a
+     * future to wait on, and its finished children's summaries.
+     */
     static final class FloorTask {
         final UUID id;
         final FloorTask parent;
         final String type;
+        final String scope;
+        final String keyspace;
+        final String table;
+        final String entity;
+        final String progressUnits;
+        final long sequenceNumber;
+        final int shard;
+        final boolean abortable;
+        final boolean internal;
         final long created;
         final CompletableFuture<Object> done = new CompletableFuture<>();
         final List<FloorSummary> finishedChildren = new ArrayList<>(4);
@@ -174,12 +187,24 @@ public class LifecycleBenchmark {
             this.id = id;
             this.parent = parent;
             this.type = type;
+            this.scope = "";
+            this.keyspace = "";
+            this.table = "";
+            this.entity = "";
+            this.progressUnits = "";
+            this.sequenceNumber = parent == null ? 1 : parent.sequenceNumber;
+            this.shard = 0;
+            this.abortable = false;
+            this.internal = parent != null;
             this.created = created;
         }
     }
 
-    /** The floor tree's record of a finished child. */
-    record FloorSummary(UUID id, String type, int state, long created, long start, long end) {
+    /** The floor tree's record of a finished child: the fields SPEC §7.2 keeps. */
+    record FloorSummary(UUID id, String type, int state, boolean abortable, long start, long end, String error,
+                        UUID parentId, long sequenceNumber, int shard, String scope, String keyspace, String table,
+                        String entity, String progressUnits, double completed, double total,
+                        List<FloorSummary> failedChildren) {
     }
 
     private final FloorClock floorClock = new FloorClock();
@@ -202,7 +227,9 @@ public class LifecycleBenchmark {
         task.end = floorClock.epochNanos();
         task.state = 3;
         if (task.parent != null) {
-            FloorSummary summary = new FloorSummary(task.id, task.type, task.state, task.created, task.start, task.end);
+            FloorSummary summary = new FloorSummary(task.id, task.type, task.state, task.abortable, task.start,
+                    task.end, "", task.parent.id, task.sequenceNumber, task.shard, task.scope, task.keyspace,
+                    task.table, task.entity, task.progressUnits, 0, 0, List.of());
             synchronized (task.parent) {
                 task.parent.liveChildren--;
                 task.parent.finishedChildren.add(summary);
