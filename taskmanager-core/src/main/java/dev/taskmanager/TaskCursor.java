@@ -34,8 +34,13 @@ public record TaskCursor(long sequenceNumber, Instant createdTime, UUID id) {
                 task.id());
     }
 
-    /** Compares two ids as unsigned 128-bit numbers: the order of their canonical text. */
-    static int compareIds(UUID a, UUID b) {
+    /**
+     * Compares two ids as unsigned 128-bit numbers, which is the order of their canonical lowercase
+     * text (and of a 16-byte big-endian binary column). This, not {@link UUID#compareTo} (which
+     * compares signed halves), is the id order of every query key; a store that continues a scan
+     * must order ids the same way.
+     */
+    public static int compareIds(UUID a, UUID b) {
         int high = Long.compareUnsigned(a.getMostSignificantBits(), b.getMostSignificantBits());
         return high != 0 ? high : Long.compareUnsigned(a.getLeastSignificantBits(), b.getLeastSignificantBits());
     }

@@ -321,4 +321,15 @@ class QueryTest {
         assertThat(base.toBuilder().type("b").build().type()).isEqualTo("b");
         assertThat(base.toString()).contains("type=a").contains("limit=5");
     }
+
+    @Test
+    void idsCompareInTheOrderOfTheirText() {
+        java.util.Random random = new java.util.Random(42);
+        for (int i = 0; i < 10_000; i++) {
+            UUID a = new UUID(random.nextLong(), random.nextLong());
+            UUID b = new UUID(random.nextLong(), random.nextLong());
+            assertThat(Integer.signum(TaskCursor.compareIds(a, b)))
+                    .isEqualTo(Integer.signum(a.toString().compareTo(b.toString())));
+        }
+    }
 }
