@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -121,46 +120,64 @@ public final class TaskModule {
 
     /** The module's live tasks in the registry, skipping those past their TTL; lazy, O(1) state. */
     Stream<TaskImpl> registeredStream() {
-        Spliterator<TaskImpl> spliterator = Spliterators.spliteratorUnknownSize(registered(),
-                Spliterator.NONNULL);
-        return StreamSupport.stream(spliterator, false);
+        return StreamSupport.stream(new Registered(manager.tickNow()), false);
     }
 
     /** Iterates the module's registered tasks shard after shard, skipping those past their TTL. */
     Iterator<TaskImpl> registered() {
-        long now = manager.tickNow();
-        return new Iterator<>() {
-            private int shard;
-            private TaskLog.Scan scan = logs[0].scan(false);
-            private TaskImpl next;
+        return Spliterators.iterator(new Registered(manager.tickNow()));
+    }
 
-            @Override
-            public boolean hasNext() {
-                while (next == null) {
-                    if (scan.hasNext()) {
-                        TaskImpl task = scan.next();
-                        if (!Expiry.isExpired(task, now)) {
-                            next = task;
-                        }
-                    } else if (++shard < logs.length) {
-                        scan = logs[shard].scan(false);
-                    } else {
-                        return false;
+    /**
+     * The module's registered tasks, shard after shard, each shard's in creation order, skipping
+     * those past their TTL at {@code now}. A spliterator rather than an iterator, so that a stream
+     * that consumes everything runs one tight loop over the logs.
+     */
+    private final class Registered extends Spliterators.AbstractSpliterator<TaskImpl> {
+        private final long now;
+        private int shard;
+        private TaskLog.Scan scan;
+
+        Registered(long now) {
+            super(Long.MAX_VALUE, Spliterator.NONNULL | Spliterator.ORDERED);
+            this.now = now;
+            this.scan = logs[0].scan(false);
+        }
+
+        @Override
+        public boolean tryAdvance(java.util.function.Consumer<? super TaskImpl> action) {
+            for (;;) {
+                while (scan.hasNext()) {
+                    TaskImpl task = scan.next();
+                    if (!Expiry.isExpired(task, now)) {
+                        action.accept(task);
+                        return true;
                     }
                 }
-                return true;
-            }
-
-            @Override
-            public TaskImpl next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
+                if (++shard >= logs.length) {
+                    shard = logs.length - 1;
+                    return false;
                 }
-                TaskImpl task = next;
-                next = null;
-                return task;
+                scan = logs[shard].scan(false);
             }
-        };
+        }
+
+        @Override
+        public void forEachRemaining(java.util.function.Consumer<? super TaskImpl> action) {
+            for (;;) {
+                while (scan.hasNext()) {
+                    TaskImpl task = scan.next();
+                    if (!Expiry.isExpired(task, now)) {
+                        action.accept(task);
+                    }
+                }
+                if (++shard >= logs.length) {
+                    shard = logs.length - 1;
+                    return;
+                }
+                scan = logs[shard].scan(false);
+            }
+        }
     }
 
     /**
