@@ -34,7 +34,7 @@ import java.util.UUID;
  * that was registered when it started and is still registered when it gets there, may or may not
  * see tasks registered or removed meanwhile, and never fails.
  */
-final class TaskLog {
+final class TaskLog extends TaskLogPadding.Right {
     static final int CHUNK_SIZE = 64;
     private static final int INITIAL_DIRECTORY = 8;
     /** How many chunks an append that opens a new chunk sweeps. */
@@ -49,21 +49,17 @@ final class TaskLog {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             FILLED = lookup.findVarHandle(Chunk.class, "filled", int.class);
-            LOCK = lookup.findVarHandle(TaskLog.class, "lock", int.class);
+            LOCK = lookup.findVarHandle(TaskLogPadding.State.class, "lock", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    @SuppressWarnings("unused") // accessed through LOCK
-    private volatile int lock;
-    /** Guarded by the lock: the last stamp handed out, the sequence counter, the chunk being filled. */
-    private long lastStamp = Long.MIN_VALUE;
-    private long sequence;
-    private Chunk tail;
-    private int nulls;
-    private int sweepAt;
     private volatile Directory directory = new Directory(INITIAL_DIRECTORY);
+
+    TaskLog() {
+        lastStamp = Long.MIN_VALUE;
+    }
 
     /** A fixed run of slots, with the stamp of each slot ever appended. */
     static final class Chunk {
