@@ -1070,11 +1070,6 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
         return request == null ? null : request.reason();
     }
 
-    /** The abort request, if the ABORT bit is set. */
-    AbortRequest abortRequest() {
-        return abortRequestIn(ctl);
-    }
-
     // ---------------------------------------------------------------- waiting
 
     @Override
