@@ -1,6 +1,8 @@
 package dev.taskmanager.server;
 
 import dev.taskmanager.TaskManager;
+import dev.taskmanager.micrometer.TaskManagerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -26,6 +28,11 @@ import org.eclipse.jetty.util.Callback;
  * <p><b>Access.</b> Before routing, every request in the API's namespaces passes the
  * {@link AccessPolicy}: allowed {@code Host}, no cross-origin write, the bearer token if one is set.
  *
+ * <p><b>Metrics.</b> With a registry in its options it serves {@code GET /metrics}
+ * ({@link MetricsRoute}) and, while started, keeps the task manager's meters bound to it
+ * ({@link TaskManagerMetrics}). Every routed request carries its route's template in a request
+ * attribute, the {@code uri} tag of the request timer ({@link RouteTags}).
+ *
  * <p><b>Limits.</b> Requests carry no body: one that declares more than {@value #MAX_BODY_BYTES}
  * bytes is answered 413 without reading it. URI and header limits are the connector's
  * ({@link TaskManagerServer}).
@@ -41,8 +48,13 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     private final TestApi testApi;
     private final byte[] openApi;
     private final AccessPolicy access;
+    private final TaskManager taskManager;
+    private final PrometheusMeterRegistry metrics;
+    private TaskManagerMetrics taskMetrics;
 
     ApiHandler(TaskManager taskManager, ApiOptions options) {
+        this.taskManager = taskManager;
+        this.metrics = options.metrics();
         this.context = new ApiContext(taskManager, options.nodeAddress(),
                 new RenderPermits(options.maxConcurrentListings()));
         this.waiters = new Waiters(options.nodeAddress());
@@ -54,6 +66,9 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         this.openApi = loadOpenApi();
         this.access = options.accessPolicy();
         router.add("GET", OPENAPI_PATH, false, ex -> ex.send(200, openApi));
+        if (metrics != null) {
+            new MetricsRoute(metrics).addTo(router);
+        }
         for (ApiOptions.ExtensionRoute route : options.routes()) {
             router.add(route.method(), route.path(), true, extension(route.handler()));
         }
@@ -65,6 +80,9 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         Router.Match match = router.find(request.getMethod(), path);
         if (match == null && !router.claims(path)) {
             return false;
+        }
+        if (match != null) {
+            request.setAttribute(RouteTags.ROUTE_ATTRIBUTE, match.route().template());
         }
         try {
             access.check(request);
@@ -161,11 +179,19 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         if (testApi != null) {
             testApi.start();
         }
+        if (metrics != null) {
+            taskMetrics = TaskManagerMetrics.builder(taskManager).build();
+            taskMetrics.bindTo(metrics);
+        }
         super.doStart();
     }
 
     @Override
     protected void doStop() throws Exception {
+        if (taskMetrics != null) {
+            taskMetrics.close();
+            taskMetrics = null;
+        }
         waiters.close();
         if (testApi != null) {
             testApi.stop();
@@ -183,6 +209,11 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         if (testApi != null) {
             testApi.finishAll();
         }
+    }
+
+    /** The registry served at {@code /metrics}, or {@code null}; where other server parts bind their meters. */
+    PrometheusMeterRegistry metrics() {
+        return metrics;
     }
 
     Waiters waiters() {
