@@ -123,14 +123,14 @@ public final class TaskManagerMetrics implements MeterBinder, AutoCloseable {
         }
         this.registry = registry;
         globalMeters.add(Gauge.builder(RETAINED, taskManager, TaskManager::retainedCount)
-                .description("Finished tasks retained under a TTL (SPEC §6), due or not")
+                .description("Finished tasks retained under a TTL, due or not")
                 .strongReference(true).register(registry));
         globalMeters.add(TimeGauge.builder(EXPIRY_LAG, taskManager, TimeUnit.NANOSECONDS,
                         tm -> tm.expiryLag().toNanos())
                 .description("How long the most overdue retained task has been past its retention deadline")
                 .strongReference(true).register(registry));
         globalMeters.add(Gauge.builder(STALLED, taskManager, TaskManager::stalledCount)
-                .description("Running tasks stalled now (SPEC §19)")
+                .description("Running tasks stalled now")
                 .strongReference(true).register(registry));
         listener = new MetricsListener(new MeterFactory(registry, durationBuckets), maxModules, maxTypesPerModule);
         taskManager.addListener(listener);
