@@ -1,0 +1,66 @@
+package dev.taskmanager.store;
+
+import dev.taskmanager.Task;
+import dev.taskmanager.TaskListener;
+import dev.taskmanager.TaskStatus;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The store's listener: the only code of the store that runs on task threads. It does no I/O and
+ * takes no lock of its own; it marks the task dirty in one map keyed by id, holding the newest thing
+ * to write: the live handle (snapshotted by the writer when it writes, so a thousand progress reports
+ * in between cost one row) or, once the task ended, its final status, which nothing replaces. Memory is
+ * one entry per task waiting to be written, whatever the event rate.
+ *
+ * <p>Thread-safe: any number of task threads call it at once, the writer drains the map concurrently.
+ */
+final class Recorder implements TaskListener {
+    /** Task id to a {@link Task} handle (write its status when due) or its final {@link TaskStatus}. */
+    final ConcurrentHashMap<UUID, Object> dirty;
+
+    Recorder(ConcurrentHashMap<UUID, Object> dirty) {
+        this.dirty = dirty;
+    }
+
+    @Override
+    public void onCreated(Task task) {
+        dirty.putIfAbsent(task.id(), task);
+    }
+
+    @Override
+    public void onStarted(Task task) {
+        mark(task);
+    }
+
+    @Override
+    public void onProgress(Task task) {
+        mark(task);
+    }
+
+    @Override
+    public void onFinished(TaskStatus status) {
+        dirty.put(status.id(), status);
+    }
+
+    /**
+     * Marks a task whose state changed. A read first, because the task is usually marked already
+     * (progress reports come far more often than the writer writes) and a read does not contend.
+     */
+    void mark(Task task) {
+        UUID id = task.id();
+        if (dirty.get(id) == null) {
+            dirty.putIfAbsent(id, task);
+        }
+    }
+
+    /**
+     * Puts back what the writer took but could not write, unless something newer arrived meanwhile:
+     * a final status wins over a handle, and a newer final status (there is none: a task ends once)
+     * over an older one.
+     */
+    void putBack(UUID id, Object pending) {
+        dirty.merge(id, pending, (current, ours) -> current instanceof TaskStatus || !(ours instanceof TaskStatus)
+                ? current : ours);
+    }
+}
