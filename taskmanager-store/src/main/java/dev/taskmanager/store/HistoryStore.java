@@ -233,6 +233,18 @@ public final class HistoryStore implements AutoCloseable {
         return writer.pass();
     }
 
+    /** Stops recording and closes the connections without writing what is pending: a crash, for tests. */
+    void abandon() {
+        if (taskManager != null) {
+            taskManager.removeListener(recorder);
+        }
+        if (writer != null) {
+            writer.abandon();
+        }
+        closed = true;
+        db.close();
+    }
+
     private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("the history store " + db.description + " is closed");

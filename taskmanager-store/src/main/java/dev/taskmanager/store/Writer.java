@@ -71,6 +71,7 @@ final class Writer {
     private final ConcurrentLinkedQueue<CompletableFuture<Boolean>> flushes = new ConcurrentLinkedQueue<>();
     private final long checkpointNanos;
     private volatile boolean stopping;
+    private volatile boolean abandoned;
     private volatile Thread thread;
     private long backoff;
     private long nextAttempt;
@@ -251,15 +252,29 @@ final class Writer {
                 LockSupport.parkNanos(parkNanos());
             }
         }
-        finish();
+        if (!abandoned) {
+            finish();
+        }
     }
 
-    private long parkNanos() {
-        long wait = settings.flushInterval().toNanos();
-        if (health.state() == StoreHealth.State.DOWN) {
-            wait = Math.max(wait, nextAttempt - ticker.read());
+    /** Stops the thread without writing anything more: what a crash does, for tests. */
+    void abandon() {
+        abandoned = true;
+        stopping = true;
+        Thread t = thread;
+        if (t != null) {
+            wake();
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
-        return Math.max(wait, 1);
+    }
+
+    /** Between rounds: the flush interval, also while backing off, so that the memory bound is enforced. */
+    private long parkNanos() {
+        return settings.flushInterval().toNanos();
     }
 
     /**

@@ -6,9 +6,21 @@ import java.nio.file.Path;
 enum Engine {
     SQLITE, POSTGRES;
 
-    /** A builder for a new, empty store of this engine ({@code directory} holds a SQLite one). */
-    HistoryStore.Builder newStore(Path directory) {
-        HistoryStore.Builder builder = HistoryStore.builder();
-        return this == SQLITE ? builder.sqlite(directory.resolve("history")) : builder.postgres(Postgres.newDatabase());
+    /** A new, empty store location of this engine ({@code directory} holds a SQLite one). */
+    Location newLocation(Path directory) {
+        return this == SQLITE ? new Location(this, directory.resolve("history"), null)
+                : new Location(this, null, Postgres.newDatabase());
+    }
+
+    Dialect dialect() {
+        return this == SQLITE ? Dialect.Sqlite.INSTANCE : Dialect.Postgres.INSTANCE;
+    }
+
+    /** Where a store lives, so that a test can open it again. */
+    record Location(Engine engine, Path directory, String url) {
+        HistoryStore.Builder builder() {
+            HistoryStore.Builder builder = HistoryStore.builder();
+            return directory != null ? builder.sqlite(directory) : builder.postgres(url);
+        }
     }
 }
