@@ -3,6 +3,7 @@ package dev.taskmanager.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -115,13 +116,28 @@ final class Database implements AutoCloseable {
         return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
     }
 
+    /**
+     * An error in one line for logs and {@link StoreHealth#lastError()}: the message, and the root
+     * cause's if it differs. A failed batch's own message, which quotes the whole statement, is
+     * replaced by its cause's. At most 500 characters.
+     */
     static String rootMessage(Throwable e) {
-        Throwable root = e;
+        Throwable shown = e;
+        if (e instanceof BatchUpdateException) {
+            Throwable next = e.getCause() != null ? e.getCause() : ((BatchUpdateException) e).getNextException();
+            if (next != null) {
+                shown = next;
+            }
+        }
+        Throwable root = shown;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String message = root.getMessage();
-        return root == e || message == null ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + message + ")";
+        String message = String.valueOf(shown.getMessage());
+        if (root != shown && root.getMessage() != null && !message.contains(root.getMessage())) {
+            message += " (" + root.getMessage() + ")";
+        }
+        return message.length() <= 500 ? message : message.substring(0, 497) + "...";
     }
 
     @Override

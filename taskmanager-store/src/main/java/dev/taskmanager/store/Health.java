@@ -14,7 +14,7 @@ final class Health {
 
     private final String description;
     private final Clock clock;
-    private final LongSupplier pending;
+    private volatile LongSupplier pending;
     private volatile StoreHealth.State state = StoreHealth.State.UP;
     private volatile Instant since;
     private volatile String lastError = "";
@@ -29,6 +29,11 @@ final class Health {
         this.clock = clock;
         this.pending = pending;
         this.since = clock.instant();
+    }
+
+    /** Where the pending count comes from, once the writer exists. */
+    void pendingFrom(LongSupplier pending) {
+        this.pending = pending;
     }
 
     StoreHealth snapshot() {

@@ -72,6 +72,8 @@ final class Writer {
     private final long checkpointNanos;
     private volatile boolean stopping;
     private volatile boolean abandoned;
+    /** Tasks taken from the dirty map and being written: still pending for {@link StoreHealth}. */
+    private volatile int inFlight;
     private volatile Thread thread;
     private long backoff;
     private long nextAttempt;
@@ -191,6 +193,11 @@ final class Writer {
     }
 
     // ---------------------------------------------------------------- the thread
+
+    /** Tasks waiting to be written, those being written included. */
+    long pending() {
+        return recorder.dirty.size() + (long) inFlight;
+    }
 
     void start() {
         Thread t = new Thread(this::run, "taskmanager-history-writer");
@@ -380,6 +387,15 @@ final class Writer {
         if (batch.isEmpty()) {
             return true;
         }
+        inFlight = batch.size();
+        try {
+            return writeInFlight(batch, now);
+        } finally {
+            inFlight = 0;
+        }
+    }
+
+    private boolean writeInFlight(List<Pending> batch, long now) {
         long written = wallNanos();
         try (Connection c = db.connection()) {
             c.setAutoCommit(false);
@@ -542,7 +558,11 @@ final class Writer {
         }
     }
 
-    /** Marks every registered task dirty: after the writer had to forget some while the store was down. */
+    /**
+     * Marks every registered unfinished task dirty: after the writer had to forget some while the
+     * store was down. (Finished ones that were dropped stay lost: marking every retained task again
+     * could overflow the bound once more.)
+     */
     private void markRegistered() {
         if (taskManager == null) {
             return;
@@ -550,7 +570,7 @@ final class Writer {
         TaskFilter all = TaskFilter.DEFAULT.withInternal(true);
         for (String module : taskManager.moduleNames()) {
             taskManager.findModule(module).ifPresent(m -> m.tasks(all)
-                    .filter(stats -> stats.kind() == TaskKind.NODE)
+                    .filter(stats -> stats.kind() == TaskKind.NODE && !stats.state().isTerminal())
                     .forEach(stats -> taskManager.find(stats.id()).ifPresent(recorder::mark)));
         }
     }
