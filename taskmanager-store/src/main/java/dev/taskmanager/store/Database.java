@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.sqlite.SQLiteConfig;
@@ -19,11 +21,16 @@ import org.sqlite.SQLiteDataSource;
 final class Database implements AutoCloseable {
     /** The SQLite file inside the history directory. */
     static final String SQLITE_FILE = "tasks.db";
+    /** SQLite's own checkpoint, past this many WAL pages, backs up the checkpoint thread. */
+    static final int SQLITE_BACKSTOP_CHECKPOINT_PAGES = 10_000;
+    private static final long CHECKPOINT_INTERVAL_NANOS = 250_000_000L;
 
     final Dialect dialect;
     /** The engine and where it is, without credentials, for messages. */
     final String description;
     private final HikariDataSource pool;
+    private volatile boolean closing;
+    private Thread checkpointer;
 
     private Database(Dialect dialect, String description, HikariDataSource pool) {
         this.dialect = dialect;
@@ -43,11 +50,37 @@ final class Database implements AutoCloseable {
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
         config.setCacheSize(-8192); // KiB: 8 MiB of pages per connection, outside the Java heap
+        // Checkpoints (copying the WAL back into the database) run on their own thread, so that the
+        // writer's commits do not pay for them; SQLite's own only as a backstop, past 40 MiB of WAL.
+        config.setPragma(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT, String.valueOf(SQLITE_BACKSTOP_CHECKPOINT_PAGES));
+        config.setPragma(SQLiteConfig.Pragma.JOURNAL_SIZE_LIMIT, String.valueOf(64L << 20));
         SQLiteDataSource sqlite = new SQLiteDataSource(config);
         sqlite.setUrl("jdbc:sqlite:" + file);
         HikariConfig hikari = poolConfig("SQLite " + file, poolSize, connectTimeout);
         hikari.setDataSource(sqlite);
-        return open(Dialect.Sqlite.INSTANCE, "SQLite " + file, hikari);
+        Database db = open(Dialect.Sqlite.INSTANCE, "SQLite " + file, hikari);
+        db.checkpointer = new Thread(db::checkpointLoop, "taskmanager-history-checkpoint");
+        db.checkpointer.setDaemon(true);
+        db.checkpointer.start();
+        return db;
+    }
+
+    /**
+     * SQLite only: every {@link #CHECKPOINT_INTERVAL_NANOS}, a passive checkpoint, which copies what
+     * it can of the WAL into the database without waiting for the writer or the readers.
+     */
+    private void checkpointLoop() {
+        while (!closing) {
+            LockSupport.parkNanos(CHECKPOINT_INTERVAL_NANOS);
+            if (closing) {
+                return;
+            }
+            try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+                s.execute("PRAGMA wal_checkpoint(PASSIVE)");
+            } catch (SQLException | RuntimeException e) {
+                // the store is down or closing: the writer reports that; the next round tries again
+            }
+        }
     }
 
     /**
@@ -142,6 +175,16 @@ final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
+        Thread t = checkpointer;
+        if (t != null) {
+            LockSupport.unpark(t);
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         pool.close();
     }
 }

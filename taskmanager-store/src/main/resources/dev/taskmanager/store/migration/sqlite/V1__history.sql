@@ -41,13 +41,14 @@ CREATE TABLE tasks (
 
 -- Pages in the core's order, (created, id), for every query; retention walks it oldest first.
 CREATE INDEX tasks_by_created ON tasks (created, id);
--- Pages of one module, or of one state, in the same order.
+-- Pages of one module in the same order. (A state filter reads the pages of the order it uses and
+-- skips the rest: failed tasks are common enough; unfinished ones have their own index below.)
 CREATE INDEX tasks_by_module ON tasks (module, created, id);
-CREATE INDEX tasks_by_state ON tasks (state, created, id);
 -- A task's stored subtree.
 CREATE INDEX tasks_by_parent ON tasks (parent_id) WHERE parent_id IS NOT NULL;
--- The tasks a node has not finished: restart recovery, and (later) a lost node's takeover.
-CREATE INDEX tasks_unfinished ON tasks (node) WHERE state IN ('created', 'running', 'suspended');
+-- The tasks not finished yet, few next to the finished ones: pages of running tasks, restart
+-- recovery (this node's), and a lost node's takeover (the fleet).
+CREATE INDEX tasks_unfinished ON tasks (node, created, id) WHERE state IN ('created', 'running', 'suspended');
 
 -- The servers that write here: when each started and was last seen alive (the heartbeat moves with
 -- every batch the writer commits, and at least once per checkpoint interval).
