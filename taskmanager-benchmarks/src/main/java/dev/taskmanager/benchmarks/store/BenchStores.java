@@ -50,6 +50,31 @@ final class BenchStores implements AutoCloseable {
         }
     }
 
+    /** The JDBC URL of this PostgreSQL, credentials included. */
+    String url() {
+        return url;
+    }
+
+    static String sqliteUrl(String name) {
+        return "jdbc:sqlite:" + ROOT.resolve(name).resolve("tasks.db");
+    }
+
+    /** The one number a query answers. */
+    static long scalar(String jdbcUrl, String sql) {
+        try (Connection c = java.sql.DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement();
+             ResultSet rows = s.executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static java.util.UUID uuid(byte[] bytes) {
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+        return new java.util.UUID(buffer.getLong(), buffer.getLong());
+    }
+
     /** A builder for this PostgreSQL. */
     HistoryStore.Builder builder() {
         return HistoryStore.builder().postgres(url);
@@ -99,13 +124,7 @@ final class BenchStores implements AutoCloseable {
 
     /** Rows in the SQLite {@code tasks} table of {@code name}. */
     static long sqliteRows(String name) {
-        try (Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + ROOT.resolve(name).resolve("tasks.db"));
-             Statement s = c.createStatement(); ResultSet rows = s.executeQuery("SELECT count(*) FROM tasks")) {
-            rows.next();
-            return rows.getLong(1);
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return scalar(sqliteUrl(name), "SELECT count(*) FROM tasks");
     }
 
     /**
