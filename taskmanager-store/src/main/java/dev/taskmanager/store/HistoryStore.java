@@ -165,6 +165,35 @@ public final class HistoryStore implements AutoCloseable {
         });
     }
 
+    /**
+     * The newest root tasks of a module, newest first (by creation, then id): what a dashboard or the
+     * demo shows as "recent operations", whether they are still in memory or not.
+     *
+     * @throws IllegalArgumentException if {@code limit} is not between 1 and 10,000
+     * @throws HistoryStoreException    if the store cannot be read
+     */
+    public List<StoredTask> recent(String module, int limit) {
+        Objects.requireNonNull(module, "module");
+        if (limit < 1 || limit > 10_000) {
+            throw new IllegalArgumentException("limit must be between 1 and 10000, got " + limit);
+        }
+        String sql = "SELECT " + TaskRows.SELECT_LIST + " FROM tasks WHERE module = ? AND parent_id IS NULL "
+                + "ORDER BY created DESC, id DESC LIMIT ?";
+        return read("read the recent tasks of module " + module, c -> {
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                s.setString(1, module);
+                s.setInt(2, limit);
+                List<StoredTask> tasks = new ArrayList<>();
+                try (ResultSet rows = s.executeQuery()) {
+                    while (rows.next()) {
+                        tasks.add(TaskRows.read(rows, db.dialect));
+                    }
+                }
+                return tasks;
+            }
+        });
+    }
+
     /** A read on a pooled connection, its failure wrapped into a {@link HistoryStoreException}. */
     <T> T read(String what, SqlFunction<T> body) {
         ensureOpen();
