@@ -194,6 +194,46 @@ public final class HistoryStore implements AutoCloseable {
         });
     }
 
+    /** A page of stored tasks, at most {@code limit}, and whether more match after it. */
+    record Page(List<StoredTask> tasks, boolean more) {
+    }
+
+    /** The page a query asks for (package-private until the core's query type is here to express it). */
+    Page page(QuerySpec query) {
+        QuerySpec.Sql sql = query.page(db.dialect);
+        return read("query tasks", c -> {
+            try (PreparedStatement s = c.prepareStatement(sql.text)) {
+                sql.bind(s);
+                List<StoredTask> tasks = new ArrayList<>();
+                boolean more = false;
+                try (ResultSet rows = s.executeQuery()) {
+                    while (rows.next()) {
+                        if (tasks.size() == query.limit()) {
+                            more = true;
+                            break;
+                        }
+                        tasks.add(TaskRows.read(rows, db.dialect));
+                    }
+                }
+                return new Page(tasks, more);
+            }
+        });
+    }
+
+    /** How many stored tasks match a query, its cursor aside. */
+    long count(QuerySpec query) {
+        QuerySpec.Sql sql = query.count(db.dialect);
+        return read("count tasks", c -> {
+            try (PreparedStatement s = c.prepareStatement(sql.text)) {
+                sql.bind(s);
+                try (ResultSet rows = s.executeQuery()) {
+                    rows.next();
+                    return rows.getLong(1);
+                }
+            }
+        });
+    }
+
     /** A read on a pooled connection, its failure wrapped into a {@link HistoryStoreException}. */
     <T> T read(String what, SqlFunction<T> body) {
         ensureOpen();
