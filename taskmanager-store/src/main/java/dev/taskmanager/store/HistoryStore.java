@@ -304,7 +304,7 @@ public final class HistoryStore implements AutoCloseable {
     }
 
     /** Stops recording and closes the connections without writing what is pending: a crash, for tests. */
-    void abandon() {
+    synchronized void abandon() {
         if (taskManager != null) {
             taskManager.removeListener(recorder);
         }
@@ -327,7 +327,7 @@ public final class HistoryStore implements AutoCloseable {
      * so that the final states of the tasks it stops are written too. Idempotent.
      */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }
