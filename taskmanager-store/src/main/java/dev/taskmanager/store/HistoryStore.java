@@ -70,10 +70,12 @@ public final class HistoryStore implements AutoCloseable {
     private final Health health;
     private final Writer writer;
     private final int interrupted;
+    private final WriterLock lock;
     private volatile boolean closed;
 
-    private HistoryStore(Builder b, Database db, Settings settings) throws SQLException {
+    private HistoryStore(Builder b, Database db, Settings settings, WriterLock lock) throws SQLException {
         this.db = db;
+        this.lock = lock;
         this.settings = settings;
         this.taskManager = b.taskManager;
         ConcurrentHashMap<UUID, Object> dirty = new ConcurrentHashMap<>();
@@ -313,6 +315,9 @@ public final class HistoryStore implements AutoCloseable {
         }
         closed = true;
         db.close();
+        if (lock != null) {
+            lock.close();
+        }
     }
 
     private void ensureOpen() {
@@ -340,6 +345,9 @@ public final class HistoryStore implements AutoCloseable {
         closed = true;
         health.closed();
         db.close();
+        if (lock != null) {
+            lock.close();
+        }
     }
 
     /**
@@ -587,6 +595,7 @@ public final class HistoryStore implements AutoCloseable {
             int pool = or(poolSize, 4);
             Duration connect = or(connectTimeout, Duration.ofSeconds(5));
             Database db;
+            WriterLock lock = null;
             if (sqliteDirectory != null) {
                 try {
                     Files.createDirectories(sqliteDirectory);
@@ -594,14 +603,25 @@ public final class HistoryStore implements AutoCloseable {
                     throw new HistoryStoreException("SQLite " + sqliteDirectory + ": cannot create the directory: "
                             + e.getMessage(), e);
                 }
-                db = Database.sqlite(sqliteDirectory, pool, connect);
+                lock = taskManager != null ? WriterLock.acquire(sqliteDirectory) : null;
+                try {
+                    db = Database.sqlite(sqliteDirectory, pool, connect);
+                } catch (RuntimeException e) {
+                    if (lock != null) {
+                        lock.close();
+                    }
+                    throw e;
+                }
             } else {
                 db = Database.postgres(postgresUrl, user, password, pool, connect);
             }
             try {
-                return new HistoryStore(this, db, settings);
+                return new HistoryStore(this, db, settings, lock);
             } catch (SQLException | RuntimeException e) {
                 db.close();
+                if (lock != null) {
+                    lock.close();
+                }
                 if (e instanceof HistoryStoreException) {
                     throw (HistoryStoreException) e;
                 }

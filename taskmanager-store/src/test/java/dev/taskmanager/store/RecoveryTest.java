@@ -1,6 +1,7 @@
 package dev.taskmanager.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskmanager.FakeTime;
 import dev.taskmanager.TaskManager;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -100,6 +102,23 @@ class RecoveryTest {
                 .isEqualTo("interrupted: the server stopped (last seen at 2025-01-16T16:12:14Z)");
     }
 
+    @Test
+    void aSecondServerRecordingIntoTheSameSqliteDirectoryIsRefusedButReadersAreNot() {
+        Engine.Location location = Engine.SQLITE.newLocation(temp);
+        HistoryStore first = open(location, "node-a", taskManager());
+
+        assertThatThrownBy(() -> open(location, "node-a", taskManager()))
+                .isInstanceOf(HistoryStoreException.class)
+                .hasMessageContaining("is recorded into by another server")
+                .hasMessageContaining("give each server its own --data-dir");
+        try (HistoryStore reader = location.builder().open()) {
+            assertThat(reader.find(java.util.UUID.randomUUID())).isEmpty();
+        }
+
+        first.close();
+        assertThat(open(location, "node-a", taskManager()).interruptedAtOpen()).isZero();
+    }
+
     @ParameterizedTest
     @EnumSource(Engine.class)
     void anotherNodesTasksAndTasksRunningNowAreLeftAlone(Engine engine) {
@@ -109,6 +128,7 @@ class RecoveryTest {
         TrackedTask elsewhere = nodeB.module("m").task("t").track();
         elsewhere.start();
         storeB.writeNow();
+        storeB.abandon(); // node b stops too (one SQLite directory takes one recording store at a time)
 
         TaskManager nodeA = taskManager();
         HistoryStore first = open(location, "node-a", nodeA);
