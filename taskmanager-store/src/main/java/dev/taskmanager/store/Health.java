@@ -15,6 +15,7 @@ final class Health {
     private final String description;
     private final Clock clock;
     private volatile LongSupplier pending;
+    private volatile LongSupplier droppedAtSource = () -> 0;
     private volatile StoreHealth.State state = StoreHealth.State.UP;
     private volatile Instant since;
     private volatile String lastError = "";
@@ -31,14 +32,15 @@ final class Health {
         this.since = clock.instant();
     }
 
-    /** Where the pending count comes from, once the writer exists. */
-    void pendingFrom(LongSupplier pending) {
+    /** Where the pending count, and the count of final states the listener dropped, come from. */
+    void countsFrom(LongSupplier pending, LongSupplier droppedAtSource) {
         this.pending = pending;
+        this.droppedAtSource = droppedAtSource;
     }
 
     StoreHealth snapshot() {
         return new StoreHealth(state, since, lastError, pending.getAsLong(), written.get(), failures.get(),
-                rejected.get(), dropped.get(), purged.get());
+                rejected.get(), dropped.get() + droppedAtSource.getAsLong(), purged.get());
     }
 
     StoreHealth.State state() {

@@ -89,7 +89,7 @@ public final class HistoryStore implements AutoCloseable {
         }
         this.writer = new Writer(db, settings, recorder, health, clock, b.ticker != null ? b.ticker : Ticker.SYSTEM,
                 taskManager);
-        health.pendingFrom(writer::pending);
+        health.countsFrom(writer::pending, recorder.dropped::sum);
         this.interrupted = writer.recover(registeredIds(taskManager));
         taskManager.addListener(recorder);
         // tasks that existed before the store was attached: written like new ones

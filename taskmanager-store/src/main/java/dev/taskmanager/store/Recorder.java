@@ -5,6 +5,7 @@ import dev.taskmanager.TaskListener;
 import dev.taskmanager.TaskStatus;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The store's listener: the only code of the store that runs on task threads. It does no I/O and
@@ -13,11 +14,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * in between cost one row) or, once the task ended, its final status, which nothing replaces. Memory is
  * one entry per task waiting to be written, whatever the event rate.
  *
- * <p>Thread-safe: any number of task threads call it at once, the writer drains the map concurrently.
+ * <p>Under overload (see {@link #shedding}) it keeps the map within the writer's bound by dropping
+ * instead. Thread-safe: any number of task threads call it at once, the writer drains the map
+ * concurrently.
  */
 final class Recorder implements TaskListener {
     /** Task id to a {@link Task} handle (write its status when due) or its final {@link TaskStatus}. */
     final ConcurrentHashMap<UUID, Object> dirty;
+
+    /**
+     * Set by the writer while as many tasks wait as its bound allows: unfinished tasks are then not
+     * marked at all (the writer marks every registered one again once the backlog is down to half),
+     * and the final state of a task that is not waiting already is dropped and counted instead of
+     * growing the map: memory stays within the bound however fast tasks finish.
+     */
+    volatile boolean shedding;
+    /** Final states dropped while shedding. */
+    final LongAdder dropped = new LongAdder();
 
     Recorder(ConcurrentHashMap<UUID, Object> dirty) {
         this.dirty = dirty;
@@ -25,7 +38,9 @@ final class Recorder implements TaskListener {
 
     @Override
     public void onCreated(Task task) {
-        dirty.putIfAbsent(task.id(), task);
+        if (!shedding) {
+            dirty.putIfAbsent(task.id(), task);
+        }
     }
 
     @Override
@@ -40,7 +55,11 @@ final class Recorder implements TaskListener {
 
     @Override
     public void onFinished(TaskStatus status) {
-        dirty.put(status.id(), status);
+        if (!shedding) {
+            dirty.put(status.id(), status);
+        } else if (dirty.replace(status.id(), status) == null) {
+            dropped.increment();
+        }
     }
 
     /**
@@ -48,6 +67,9 @@ final class Recorder implements TaskListener {
      * (progress reports come far more often than the writer writes) and a read does not contend.
      */
     void mark(Task task) {
+        if (shedding) {
+            return;
+        }
         UUID id = task.id();
         if (dirty.get(id) == null) {
             dirty.putIfAbsent(id, task);

@@ -42,8 +42,8 @@ import java.util.concurrent.locks.LockSupport;
  * A batch the store rejects for its content is written row by row, and the rows it still rejects are
  * logged and counted, so that one bad row cannot hold up the rest forever. While the store is down the
  * dirty map keeps at most {@link Settings#maxPending} tasks: past that the writer forgets running
- * tasks first (all registered tasks are marked again once the store is back) and final states last,
- * counting them as dropped.
+ * tasks first and has the listener stop marking them (every registered unfinished task is marked again
+ * once the backlog is down to half the bound), and drops final states last, counting them.
  *
  * <p><b>Housekeeping.</b> Between batches, retention deletes at most {@link Settings#purgeBatch} rows
  * per transaction, oldest first, so that no lock is held for long; the heartbeat is refreshed at least
@@ -526,7 +526,15 @@ final class Writer {
      * again from the registry once the store is back), final states last, counted as dropped.
      */
     private void enforceBound() {
-        int excess = recorder.dirty.size() - settings.maxPending();
+        int size = recorder.dirty.size();
+        if (recorder.shedding && size <= settings.maxPending() / 2) {
+            recorder.shedding = false;
+            rescan = true; // what was created meanwhile was not marked
+        }
+        if (size >= settings.maxPending()) {
+            recorder.shedding = true;
+        }
+        int excess = size - settings.maxPending();
         if (excess <= 0) {
             return;
         }
@@ -559,8 +567,8 @@ final class Writer {
     }
 
     /**
-     * Marks every registered unfinished task dirty: after the writer had to forget some while the
-     * store was down. (Finished ones that were dropped stay lost: marking every retained task again
+     * Marks every registered unfinished task dirty: after the writer had to forget some (or the
+     * listener did not mark them) while too many tasks were waiting. (Finished ones that were dropped stay lost: marking every retained task again
      * could overflow the bound once more.)
      */
     private void markRegistered() {
