@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -576,11 +577,17 @@ final class Writer {
             return;
         }
         TaskFilter all = TaskFilter.DEFAULT.withInternal(true);
+        Set<UUID> unfinished = new HashSet<>();
         for (String module : taskManager.moduleNames()) {
             taskManager.findModule(module).ifPresent(m -> m.tasks(all)
                     .filter(stats -> stats.kind() == TaskKind.NODE && !stats.state().isTerminal())
-                    .forEach(stats -> taskManager.find(stats.id()).ifPresent(recorder::mark)));
+                    .forEach(stats -> taskManager.find(stats.id()).ifPresent(task -> {
+                        unfinished.add(task.id());
+                        recorder.mark(task);
+                    })));
         }
+        // tasks whose final state was dropped would otherwise stay here for good
+        checkpointed.keySet().removeIf(id -> !unfinished.contains(id) && !recorder.dirty.containsKey(id));
     }
 
     // ---------------------------------------------------------------- retention
