@@ -179,12 +179,12 @@ public final class HistoryStore implements AutoCloseable {
         if (limit < 1 || limit > 10_000) {
             throw new IllegalArgumentException("limit must be between 1 and 10000, got " + limit);
         }
+        // the limit written out, not bound: see QuerySpec.page
         String sql = "SELECT " + TaskRows.SELECT_LIST + " FROM tasks WHERE module = ? AND parent_id IS NULL "
-                + "ORDER BY created DESC, id DESC LIMIT ?";
+                + "ORDER BY created DESC, id DESC LIMIT " + limit;
         return read("read the recent tasks of module " + module, c -> {
             try (PreparedStatement s = c.prepareStatement(sql)) {
                 s.setString(1, module);
-                s.setInt(2, limit);
                 List<StoredTask> tasks = new ArrayList<>();
                 try (ResultSet rows = s.executeQuery()) {
                     while (rows.next()) {

@@ -96,9 +96,10 @@ record QuerySpec(String module, Set<String> states, String type, String kind, St
         if (bySequence) {
             sql.append("tasks.sequence_number").append(direction).append(", ");
         }
-        sql.append("tasks.created").append(direction).append(", tasks.id").append(direction).append(" LIMIT ?");
-        int rows = limit + 1;
-        params.add((s, i) -> s.setInt(i, rows));
+        // The limit is written out, not bound: PostgreSQL's generic plan for a prepared statement
+        // does not know a bound LIMIT and then sorts every match instead of walking an index.
+        sql.append("tasks.created").append(direction).append(", tasks.id").append(direction)
+                .append(" LIMIT ").append(limit + 1);
         return new Sql(sql.toString(), params);
     }
 

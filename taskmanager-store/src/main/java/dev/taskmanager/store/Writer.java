@@ -47,7 +47,8 @@ import java.util.concurrent.locks.LockSupport;
  * once the backlog is down to half the bound), and drops final states last, counting them.
  *
  * <p><b>Housekeeping.</b> Between batches, retention deletes at most {@link Settings#purgeBatch} rows
- * per transaction, oldest first, so that no lock is held for long; the heartbeat is refreshed at least
+ * per transaction, oldest first, so that no lock is held for long; the planner's statistics are
+ * refreshed after the first retention round and then hourly; the heartbeat is refreshed at least
  * once per checkpoint interval even when nothing changes.
  *
  * <p>Everything here runs on the writer thread, except {@link #recover} (before the thread starts)
@@ -59,6 +60,8 @@ final class Writer {
     private static final long MAX_BACKOFF = TimeUnit.SECONDS.toNanos(5);
 
     static final String HEARTBEAT = "UPDATE nodes SET heartbeat = ? WHERE name = ?";
+    /** The planner's statistics are refreshed after the first retention round, then hourly. */
+    private static final long STATISTICS_INTERVAL = TimeUnit.HOURS.toNanos(1);
 
     private final Database db;
     private final Settings settings;
@@ -80,6 +83,7 @@ final class Writer {
     private long nextAttempt;
     private long lastHeartbeat;
     private long nextPurge;
+    private long nextStatistics;
     private long rowCount = -1;
     private boolean rescan;
     private boolean dropLogged;
@@ -97,6 +101,7 @@ final class Writer {
         long now = ticker.read();
         this.lastHeartbeat = now;
         this.nextPurge = now;
+        this.nextStatistics = now;
     }
 
     // ---------------------------------------------------------------- start: recovery
@@ -632,6 +637,12 @@ final class Writer {
             if (deleted < settings.purgeBatch()) {
                 nextPurge = now + settings.purgeInterval().toNanos();
                 rowCount = -1;
+                if (now - nextStatistics >= 0) {
+                    nextStatistics = now + STATISTICS_INTERVAL;
+                    try (Statement s = c.createStatement()) {
+                        s.execute(db.dialect.refreshStatistics());
+                    }
+                }
                 return false;
             }
             return true;

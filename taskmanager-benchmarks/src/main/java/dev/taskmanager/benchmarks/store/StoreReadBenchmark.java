@@ -70,6 +70,10 @@ public class StoreReadBenchmark {
                 BenchStores.flush(writer);
             }
         }
+        // fresh statistics, as the writer keeps them (hourly) and autovacuum does on PostgreSQL
+        try (Connection c = DriverManager.getConnection(jdbcUrl()); Statement s = c.createStatement()) {
+            s.execute(postgres != null ? "ANALYZE tasks" : "ANALYZE");
+        }
         history = (engine.equals("postgres") ? postgres.builder() : BenchStores.sqlite("read-sqlite", false)).open();
         ids = sampleIds(10_000);
     }
