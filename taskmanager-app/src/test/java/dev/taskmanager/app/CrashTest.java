@@ -41,7 +41,14 @@ class CrashTest {
         Path tree = Files.createDirectories(temp.resolve("tree/sub"));
         FilesEndToEndTest.write(tree.resolve("big.bin"), 3 << 20);
         FilesEndToEndTest.write(tree.getParent().resolve("small.txt"), 1000);
+        // a sparse 8 GiB file: no disk space, and seconds of hashing, so that this manifest is mid-work
+        // at the kill
+        Path slow = Files.createDirectories(temp.resolve("slow"));
+        try (java.io.RandomAccessFile sparse = new java.io.RandomAccessFile(slow.resolve("sparse.bin").toFile(), "rw")) {
+            sparse.setLength(8L << 30);
+        }
         String[] flags = {"--data-dir", data.toString(), "--allow-path", tree.getParent().toString(),
+                "--allow-path", slow.toString(),
                 "--enable-test-api", "--node-name", NODE, "--user-task-ttl-in-seconds", "3600",
                 "--task-ttl-in-seconds", "3600"};
 
@@ -87,17 +94,28 @@ class CrashTest {
                         && running.entrySet().stream().allMatch(r -> history.find(r.getKey())
                         .map(t -> t.status().progress().completed() == r.getValue()).orElse(false)));
             }
+            // a files operation running at the kill: its progress checkpointed first
+            UUID slowManifest = UUID.fromString((String) ServerProcess.json(first.ok("POST", "/files/manifest?path=" + slow)));
+            try (HistoryStore history = HistoryStore.builder().sqlite(data.resolve("history")).open()) {
+                await("the running manifest's first checkpoint", () -> history.find(slowManifest)
+                        .map(t -> t.status().progress().completed() > 0).orElse(false));
+            }
             UUID late = running.keySet().iterator().next();
             first.ok("POST", "/task_manager_test/test_task_progress/" + late + "?completed=999");
             first.kill(); // the report above is lost unless its checkpoint came before the kill
             running.put(late, null);
+            running.put(slowManifest, -1.0);
         }
 
         Instant restart = Instant.now();
         try (ServerProcess second = ServerProcess.start(temp.resolve("second.err"), flags);
              HistoryStore history = HistoryStore.builder().sqlite(data.resolve("history")).open()) {
-            assertThat(second.output()).contains("History: " + running.size() + " tasks of node " + NODE
-                    + " were unfinished when its server stopped; recorded them as failed (interrupted)");
+            java.util.regex.Matcher interrupted = java.util.regex.Pattern.compile("History: (\\d+) tasks of node " + NODE
+                    + " were unfinished when its server stopped; recorded them as failed \\(interrupted\\)")
+                    .matcher(String.join("\n", second.output()));
+            assertThat(interrupted.find()).as(String.join("\n", second.output())).isTrue();
+            assertThat(Integer.parseInt(interrupted.group(1))).as("the running tasks and the manifest's tree")
+                    .isGreaterThan(running.size());
 
             for (Map.Entry<UUID, Map<String, Object>> f : finished.entrySet()) {
                 StoredTask stored = history.find(f.getKey()).orElseThrow(() -> new AssertionError("lost " + f));
@@ -108,10 +126,14 @@ class CrashTest {
                 TaskStatus stored = history.find(r.getKey()).orElseThrow().status();
                 assertThat(stored.state()).isEqualTo(TaskState.FAILED);
                 assertThat(stored.error()).startsWith("interrupted: the server stopped (last seen at ");
-                if (r.getValue() != null) {
-                    assertThat(stored.progress().completed()).isEqualTo(r.getValue());
-                } else {
+                if (r.getValue() == null) {
                     assertThat(stored.progress().completed()).isIn(2.0, 999.0);
+                } else if (r.getValue() < 0) { // the manifest: its last checkpoint, part of the way
+                    assertThat(stored.progress().completed()).isPositive().isLessThan(stored.progress().total());
+                    assertThat(history.tree(r.getKey(), 100)).as("its children, interrupted too").hasSizeGreaterThan(1)
+                            .allMatch(t -> t.status().state().isTerminal());
+                } else {
+                    assertThat(stored.progress().completed()).isEqualTo(r.getValue());
                 }
                 assertThat(stored.endTime()).isBefore(restart);
             }
