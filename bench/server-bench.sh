@@ -18,8 +18,7 @@ JAR=taskmanager-benchmarks/target/benchmarks.jar
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 if [ -z "${SKIP_BUILD:-}" ]; then
-  ./mvnw -q -pl taskmanager-core,taskmanager-server install -DskipTests
-  ./mvnw -q -pl taskmanager-benchmarks package -DskipTests
+  ./mvnw -q -pl taskmanager-benchmarks -am package -DskipTests
 fi
 
 fifo=$(mktemp -u); mkfifo "$fifo"; out=$(mktemp)

@@ -1,5 +1,7 @@
 package dev.taskmanager.server;
 
+import java.util.Map;
+
 /**
  * An error answered with a given HTTP status and the JSON body of SPEC §12.5,
  * {@code {"message": "<text>", "code": <status>}}. The API's own handlers throw it for every client
@@ -12,6 +14,7 @@ public final class ApiException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final int status;
+    private final Map<String, String> headers;
 
     /**
      * @param status  the HTTP status, from 400 to 599
@@ -19,16 +22,27 @@ public final class ApiException extends RuntimeException {
      * @throws IllegalArgumentException if the status is not an error status
      */
     public ApiException(int status, String message) {
+        this(status, message, Map.of());
+    }
+
+    /** An error answered with extra headers, e.g. {@code Retry-After} on a 503. */
+    ApiException(int status, String message, Map<String, String> headers) {
         super(message, null, false, false);
         if (status < 400 || status > 599) {
             throw new IllegalArgumentException("status must be from 400 to 599, got " + status);
         }
         this.status = status;
+        this.headers = Map.copyOf(headers);
     }
 
     /** The HTTP status the error is answered with. */
     public int status() {
         return status;
+    }
+
+    /** Headers to send with the error body; usually none. */
+    Map<String, String> headers() {
+        return headers;
     }
 
     static ApiException badRequest(String message) {

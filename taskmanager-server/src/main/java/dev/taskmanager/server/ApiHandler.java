@@ -23,6 +23,9 @@ import org.eclipse.jetty.util.Callback;
  * a module stop, extensions) are marked blocking and handed to Jetty's thread pool.
  * {@code wait_task} holds no thread at all ({@link Waiters}).
  *
+ * <p><b>Access.</b> Before routing, every request in the API's namespaces passes the
+ * {@link AccessPolicy}: allowed {@code Host}, no cross-origin write, the bearer token if one is set.
+ *
  * <p><b>Limits.</b> Requests carry no body: one that declares more than {@value #MAX_BODY_BYTES}
  * bytes is answered 413 without reading it. URI and header limits are the connector's
  * ({@link TaskManagerServer}).
@@ -37,9 +40,11 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     private final Waiters waiters;
     private final TestApi testApi;
     private final byte[] openApi;
+    private final AccessPolicy access;
 
     ApiHandler(TaskManager taskManager, ApiOptions options) {
-        this.context = new ApiContext(taskManager, options.nodeAddress());
+        this.context = new ApiContext(taskManager, options.nodeAddress(),
+                new RenderPermits(options.maxConcurrentListings()));
         this.waiters = new Waiters(options.nodeAddress());
         new CompatRoutes(context, waiters).addTo(router);
         this.testApi = options.testApiEnabled() ? new TestApi(context) : null;
@@ -47,6 +52,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
             testApi.addTo(router);
         }
         this.openApi = loadOpenApi();
+        this.access = options.accessPolicy();
         router.add("GET", OPENAPI_PATH, false, ex -> ex.send(200, openApi));
         for (ApiOptions.ExtensionRoute route : options.routes()) {
             router.add(route.method(), route.path(), true, extension(route.handler()));
@@ -57,10 +63,16 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     public boolean handle(Request request, Response response, Callback callback) {
         String path = Request.getPathInContext(request);
         Router.Match match = router.find(request.getMethod(), path);
+        if (match == null && !router.claims(path)) {
+            return false;
+        }
+        try {
+            access.check(request);
+        } catch (ApiException refused) {
+            answerError(response, callback, refused);
+            return true;
+        }
         if (match == null) {
-            if (!router.claims(path)) {
-                return false;
-            }
             answerError(response, callback, ApiException.notFound());
             return true;
         }
@@ -124,6 +136,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     private static void answerError(Response response, Callback callback, ApiException error) {
         response.setStatus(error.status());
         response.getHeaders().put(Exchange.JSON);
+        error.headers().forEach(response.getHeaders()::put);
         response.write(true, ByteBuffer.wrap(Json.error(error.status(), error.getMessage())), callback);
     }
 
@@ -178,6 +191,10 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
 
     Router router() {
         return router;
+    }
+
+    RenderPermits renders() {
+        return context.renders();
     }
 
     private static byte[] loadOpenApi() {

@@ -6,8 +6,9 @@ import dev.taskmanager.TaskManager;
 import dev.taskmanager.TaskModule;
 import dev.taskmanager.TaskStats;
 import dev.taskmanager.TaskStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -34,7 +35,7 @@ final class CompatRoutes {
         router.add("GET", PREFIX + "/task_status/{task_id}", false, this::taskStatus);
         router.add("POST", PREFIX + "/abort_task/{task_id}", false, this::abortTask);
         router.add("GET", PREFIX + "/wait_task/{task_id}", false, this::waitTask);
-        router.add("GET", PREFIX + "/task_status_recursive/{task_id}", false, this::taskStatusRecursive);
+        router.add("GET", PREFIX + "/task_status_recursive/{task_id}", true, this::taskStatusRecursive);
         router.add("GET", PREFIX + "/ttl", false, ex -> ex.sendJson(g -> g.writeNumber(seconds(tm().taskTtl()))));
         router.add("POST", PREFIX + "/ttl", false, ex -> setTtl(ex, "ttl", false));
         router.add("GET", PREFIX + "/user_ttl", false,
@@ -58,8 +59,12 @@ final class CompatRoutes {
         });
     }
 
-    /** Streams the listing: each task is rendered as the core's lazy stream reaches it. */
-    private void listModuleTasks(Exchange ex) throws Exception {
+    /**
+     * Streams the listing: each task is rendered as the core's lazy stream reaches it. The stream is
+     * consumed with {@code forEach}, which pushes one task at a time through the pipeline; its
+     * {@code iterator()} would first buffer a whole shard on JDK 17 (JDK-8196106, issue 11).
+     */
+    private void listModuleTasks(Exchange ex) throws IOException {
         TaskModule module = module(ex.pathParam("module"));
         Params params = ex.params();
         TaskFilter filter = TaskFilter.DEFAULT
@@ -67,12 +72,9 @@ final class CompatRoutes {
                 .withKeyspace(params.get("keyspace").orElse(""))
                 .withTable(params.get("table").orElse(""));
         try (Stream<TaskStats> tasks = module.tasks(filter)) {
-            Iterator<TaskStats> it = tasks.iterator();
-            ex.streamJson(g -> {
+            ex.streamJson(context.renders(), g -> {
                 g.writeStartArray();
-                while (it.hasNext()) {
-                    Json.writeStats(g, it.next());
-                }
+                forEach(tasks, stats -> Json.writeStats(g, stats));
                 g.writeEndArray();
             });
         }
@@ -84,14 +86,17 @@ final class CompatRoutes {
         ex.sendJson(g -> Json.writeStatus(g, status, context.nodeAddress()));
     }
 
-    private void taskStatusRecursive(Exchange ex) {
+    /**
+     * Streams the task and its descendants. The core hands them over as a list today, so the
+     * statuses (not their rendering) are in memory for the length of the answer; the permits bound
+     * how many such lists exist at once.
+     */
+    private void taskStatusRecursive(Exchange ex) throws IOException {
         UUID id = ex.taskIdParam();
         List<TaskStatus> statuses = tm().statusRecursive(id).orElseThrow(() -> ApiException.taskNotFound(id));
-        ex.sendJson(g -> {
+        ex.streamJson(context.renders(), g -> {
             g.writeStartArray();
-            for (TaskStatus status : statuses) {
-                Json.writeStatus(g, status, context.nodeAddress());
-            }
+            forEach(statuses.stream(), status -> Json.writeStatus(g, status, context.nodeAddress()));
             g.writeEndArray();
         });
     }
@@ -127,6 +132,27 @@ final class CompatRoutes {
 
     private TaskModule module(String name) {
         return tm().findModule(name).orElseThrow(() -> ApiException.moduleNotFound(name));
+    }
+
+    /** Something that writes one element of a streamed answer. */
+    @FunctionalInterface
+    private interface ElementWriter<T> {
+        void write(T element) throws IOException;
+    }
+
+    /** Writes every element as the stream pushes it; I/O failures leave as themselves. */
+    private static <T> void forEach(Stream<T> elements, ElementWriter<T> writer) throws IOException {
+        try {
+            elements.forEach(element -> {
+                try {
+                    writer.write(element);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     /** TTLs are whole seconds on the wire; a sub-second TTL set through the library rounds down. */

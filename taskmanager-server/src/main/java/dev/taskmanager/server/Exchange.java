@@ -3,7 +3,6 @@ package dev.taskmanager.server;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.taskmanager.TaskManager;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Optional;
@@ -87,18 +86,36 @@ final class Exchange implements ExtensionRequest {
     }
 
     /**
-     * 200 with a JSON body streamed as it is generated: the generator writes through Jetty's buffered
-     * output stream, which sends a chunk each time its buffer fills, so memory stays flat however
-     * long the body. Blocking: call only from a route marked blocking.
+     * 200 with a JSON body that may be large, written as it is generated with at most one chunk in
+     * memory ({@link StreamedBody}); past one chunk it needs one of {@code permits}, else the answer
+     * is a 503 (thrown as {@link ApiException} before anything is sent). Blocking: call only from a
+     * route marked blocking.
      */
-    void streamJson(Json.Writer writer) throws IOException {
+    void streamJson(RenderPermits permits, Json.Writer writer) throws IOException {
         response.setStatus(200);
         response.getHeaders().put(JSON);
-        try (OutputStream out = Response.asBufferedOutputStream(request, response);
-             JsonGenerator generator = Json.generator(out)) {
+        StreamedBody body = new StreamedBody(this, permits);
+        JsonGenerator generator = Json.generator(body);
+        boolean ended = false;
+        try {
             writer.write(generator);
+            generator.close();
+            body.end();
+            ended = true;
+        } finally {
+            if (!ended) {
+                body.abandon();
+                closeQuietly(generator);
+            }
         }
-        callback.succeeded();
+    }
+
+    private static void closeQuietly(JsonGenerator generator) {
+        try {
+            generator.close(); // returns its buffers; the abandoned body drops what it writes
+        } catch (IOException | RuntimeException e) {
+            // already failing
+        }
     }
 
     // ---------------------------------------------------------------- ExtensionRequest

@@ -1,7 +1,11 @@
 package dev.taskmanager.server;
 
 import java.nio.ByteBuffer;
+import java.util.Locale;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
@@ -14,8 +18,22 @@ import org.eclipse.jetty.util.Callback;
  * no client input is ever answered 5xx). Every body is {@code {"message": "...", "code": N}}, never an
  * HTML page. Installed on the standalone {@link TaskManagerServer}; a service embedding the handler
  * keeps its own error handler.
+ *
+ * <p>A path Jetty refuses before routing (an encoded control character or separator) is described
+ * like any other bad parameter, naming the route's parameter where the path has a route's shape
+ * ({@code invalid value '%00' for parameter 'task_id'}). Every answer but a 404 says
+ * {@code Connection: close}: Jetty closes the connection after a request it could not route, and a
+ * keep-alive client must know not to send its next request on it (issue 11).
  */
 final class JsonErrorHandler extends ErrorHandler {
+    /** The path Jetty gives a request whose request line it could not parse. */
+    private static final String BAD_MESSAGE_PATH = "/badMessage";
+
+    private final Router router;
+
+    JsonErrorHandler(Router router) {
+        this.router = router;
+    }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
@@ -34,10 +52,39 @@ final class JsonErrorHandler extends ErrorHandler {
             message = "unsupported HTTP version; use HTTP/1.1";
             status = 400;
         }
+        String text = message(status, message);
+        if (status == 400) {
+            text = describeBadRequest(request, message, text);
+        }
         response.setStatus(status);
         response.getHeaders().put(Exchange.JSON);
-        response.write(true, ByteBuffer.wrap(Json.error(status, message(status, message))), callback);
+        if (status != 404) {
+            response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+        }
+        response.write(true, ByteBuffer.wrap(Json.error(status, text)), callback);
         return true;
+    }
+
+    /**
+     * A 400 Jetty answered by itself, described like the API's own: the parameter or path segment it
+     * refused where the path survived the refusal; where the parser gave up on the request line
+     * itself (an encoded NUL or a malformed %-escape), Jetty keeps neither the path nor a reason, so
+     * the message says what to look for.
+     */
+    private String describeBadRequest(Request request, Object jettyMessage, String fallback) {
+        String reason = jettyMessage == null ? "" : jettyMessage.toString();
+        boolean noReason = reason.isEmpty() || reason.equals(HttpStatus.getMessage(400));
+        HttpURI uri = request.getHttpURI();
+        String path = uri == null ? null : uri.getPath();
+        if (path == null || path.equals(BAD_MESSAGE_PATH)) {
+            return noReason ? "Bad Request: the request line could not be parsed; look for an encoded NUL (%00) "
+                    + "or a malformed %-escape in the path" : fallback;
+        }
+        String refused = router.describeRefusedPath(path);
+        if (refused == null) {
+            return fallback;
+        }
+        return refused + ": " + (noReason ? "the server refuses this in a URI path" : reason.toLowerCase(Locale.ROOT));
     }
 
     private static String message(int status, Object message) {

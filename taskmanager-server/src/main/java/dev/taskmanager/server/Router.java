@@ -114,6 +114,44 @@ final class Router {
         return segments != null && segments.length > 0 && namespaces.contains(segments[0]);
     }
 
+    /**
+     * Names what is wrong with a path that was refused before routing (Jetty refuses encoded control
+     * characters, encoded separators and the like): the first segment holding an encoded or unusual
+     * character, as the parameter it stands for when a route has that shape, e.g.
+     * {@code invalid value '%00' for parameter 'task_id'}, else as a path segment.
+     *
+     * @param rawPath the path as sent, still percent-encoded
+     * @return the description, or {@code null} if no segment looks suspicious
+     */
+    String describeRefusedPath(String rawPath) {
+        String[] segments = split(rawPath);
+        if (segments == null) {
+            return null;
+        }
+        int bad = -1;
+        for (int i = 0; i < segments.length && bad < 0; i++) {
+            if (isSuspicious(segments[i])) {
+                bad = i;
+            }
+        }
+        if (bad < 0) {
+            return null;
+        }
+        String value = Params.echo(segments[bad]);
+        for (CompiledRoute candidate : bySegmentCount.getOrDefault(segments.length, List.of())) {
+            if (candidate.literalsMatch(segments) && isParam(candidate.segments[bad])) {
+                String name = candidate.segments[bad].substring(1, candidate.segments[bad].length() - 1);
+                return "invalid value '" + value + "' for parameter '" + name + "'";
+            }
+        }
+        return "invalid path segment '" + value + "'";
+    }
+
+    private static boolean isSuspicious(String segment) {
+        return segment.chars().anyMatch(c -> c == '%' || c == '\\' || c < 0x21 || c > 0x7e)
+                || segment.equals(".") || segment.equals("..");
+    }
+
     /** Every route, for documentation and tests. */
     List<Route> routes() {
         List<Route> all = new ArrayList<>();
@@ -161,6 +199,16 @@ final class Router {
                 }
             }
             return params == null ? Map.of() : params;
+        }
+
+        /** Whether every literal segment of the template equals the path's; parameters match anything. */
+        boolean literalsMatch(String[] path) {
+            for (int i = 0; i < segments.length; i++) {
+                if (!isParam(segments[i]) && !segments[i].equals(path[i])) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         boolean sameShape(String[] other) {

@@ -1,11 +1,15 @@
 package dev.taskmanager.server;
 
 import dev.taskmanager.TaskManager;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The settings of {@code serve}, as parsed from its flags by {@link ServeCommand#parse}: where to
- * listen and how to configure the task manager. Immutable.
+ * listen, how to configure the task manager, the server's limits and who may use it. Immutable once
+ * parsed.
  *
  * <p>A module that starts the same server with more routes (the app's {@code serve}) parses the flags
  * here, then builds with {@link #newTaskManager()} and {@link #newServer(TaskManager)}, adding its
@@ -13,25 +17,31 @@ import java.time.Duration;
  * java.io.PrintStream, ServeCommand.Customizer, String...)}.
  */
 public final class ServerOptions {
-    final String apiAddress;
-    final int apiPort;
-    final int shards;
-    final long taskTtlSeconds;
-    final long userTaskTtlSeconds;
-    final boolean unregisterFinishedOnRead;
-    final boolean enableTestApi;
-    final boolean help;
+    String apiAddress = TaskManagerServer.DEFAULT_BIND_ADDRESS;
+    int apiPort = TaskManagerServer.DEFAULT_PORT;
+    int shards = 1;
+    long taskTtlSeconds;
+    long userTaskTtlSeconds = 3600;
+    long shutdownTimeoutSeconds = DEFAULT_SHUTDOWN_TIMEOUT_SECONDS;
+    boolean unregisterFinishedOnRead;
+    boolean enableTestApi;
+    boolean help;
+    int maxConcurrentListings = ApiOptions.DEFAULT_MAX_CONCURRENT_LISTINGS;
+    int maxConnections = TaskManagerServer.DEFAULT_MAX_CONNECTIONS;
+    int maxConnectionsPerAddress = TaskManagerServer.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+    long requestHeaderTimeoutSeconds = TaskManagerServer.DEFAULT_REQUEST_HEADER_TIMEOUT.getSeconds();
+    List<String> allowedHosts = List.of();
+    Path authTokenFile;
+    Path tlsKeyStore;
+    Path tlsKeyStorePasswordFile;
+    String tlsKeyStorePassword;
+    Path tlsCert;
+    Path tlsKey;
 
-    ServerOptions(String apiAddress, int apiPort, int shards, long taskTtlSeconds, long userTaskTtlSeconds,
-                  boolean unregisterFinishedOnRead, boolean enableTestApi, boolean help) {
-        this.apiAddress = apiAddress;
-        this.apiPort = apiPort;
-        this.shards = shards;
-        this.taskTtlSeconds = taskTtlSeconds;
-        this.userTaskTtlSeconds = userTaskTtlSeconds;
-        this.unregisterFinishedOnRead = unregisterFinishedOnRead;
-        this.enableTestApi = enableTestApi;
-        this.help = help;
+    /** The default of {@code --shutdown-timeout}: how long a stop waits for running tasks. */
+    public static final long DEFAULT_SHUTDOWN_TIMEOUT_SECONDS = 10;
+
+    ServerOptions() {
     }
 
     /** {@code --api-address}: where to listen (default 127.0.0.1). */
@@ -59,6 +69,11 @@ public final class ServerOptions {
         return Duration.ofSeconds(userTaskTtlSeconds);
     }
 
+    /** {@code --shutdown-timeout}: how long a stop waits for running tasks to end (default 10 s). */
+    public Duration shutdownTimeout() {
+        return Duration.ofSeconds(shutdownTimeoutSeconds);
+    }
+
     /** {@code --unregister-finished-on-read}: the seed's one-shot reads of SPEC §6.3 (default off). */
     public boolean unregisterFinishedOnRead() {
         return unregisterFinishedOnRead;
@@ -74,12 +89,48 @@ public final class ServerOptions {
         return help;
     }
 
+    /** {@code --max-concurrent-listings} (default {@value ApiOptions#DEFAULT_MAX_CONCURRENT_LISTINGS}). */
+    public int maxConcurrentListings() {
+        return maxConcurrentListings;
+    }
+
+    /** {@code --max-connections} (default {@value TaskManagerServer#DEFAULT_MAX_CONNECTIONS}). */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** {@code --max-connections-per-address} (default {@value TaskManagerServer#DEFAULT_MAX_CONNECTIONS_PER_ADDRESS}). */
+    public int maxConnectionsPerAddress() {
+        return maxConnectionsPerAddress;
+    }
+
+    /** {@code --request-header-timeout} (default 10 s). */
+    public Duration requestHeaderTimeout() {
+        return Duration.ofSeconds(requestHeaderTimeoutSeconds);
+    }
+
+    /** {@code --allowed-hosts}: extra host names the server answers to (default none). */
+    public List<String> allowedHosts() {
+        return allowedHosts;
+    }
+
+    /** {@code --auth-token-file}, if given. */
+    public Optional<Path> authTokenFile() {
+        return Optional.ofNullable(authTokenFile);
+    }
+
+    /** Whether HTTPS is configured ({@code --tls-keystore} or {@code --tls-cert}/{@code --tls-key}). */
+    public boolean tls() {
+        return tlsKeyStore != null || tlsCert != null;
+    }
+
     /** A task manager configured by these options; the caller owns it. */
     public TaskManager newTaskManager() {
         return TaskManager.builder()
                 .shards(shards)
                 .taskTtl(taskTtl())
                 .userTaskTtl(userTaskTtl())
+                .stopTimeout(shutdownTimeout())
                 .unregisterFinishedOnRead(unregisterFinishedOnRead)
                 .build();
     }
@@ -87,19 +138,42 @@ public final class ServerOptions {
     /**
      * A server builder for these options around {@code taskManager}, which the server will own: closing
      * the server closes it, as {@code serve} does on SIGTERM. Add routes, then build and start it.
+     *
+     * @throws IllegalArgumentException if a secret file (token, key, password) is missing, empty or
+     *                                  readable by others, or the TLS key store or PEM files are unusable
      */
     public TaskManagerServer.Builder newServer(TaskManager taskManager) {
-        return TaskManagerServer.builder(taskManager)
+        TaskManagerServer.Builder builder = TaskManagerServer.builder(taskManager)
                 .bindAddress(apiAddress)
                 .port(apiPort)
                 .enableTestApi(enableTestApi)
+                .maxConcurrentListings(maxConcurrentListings)
+                .maxConnections(maxConnections)
+                .maxConnectionsPerAddress(maxConnectionsPerAddress)
+                .requestHeaderTimeout(requestHeaderTimeout())
                 .ownsTaskManager(true);
+        if (!allowedHosts.isEmpty()) {
+            builder.allowedHosts(allowedHosts);
+        }
+        if (authTokenFile != null) {
+            builder.authTokenFile(authTokenFile);
+        }
+        if (tlsKeyStore != null) {
+            String password = tlsKeyStorePasswordFile != null
+                    ? SecretFiles.readText(tlsKeyStorePasswordFile, "--tls-keystore-password-file")
+                    : tlsKeyStorePassword;
+            builder.tlsKeyStore(tlsKeyStore, password.toCharArray());
+        } else if (tlsCert != null) {
+            builder.tlsPem(tlsCert, tlsKey);
+        }
+        return builder;
     }
 
     @Override
     public String toString() {
         return "ServerOptions[api=" + apiAddress + ":" + apiPort + ", shards=" + shards + ", taskTtl="
                 + taskTtlSeconds + "s, userTaskTtl=" + userTaskTtlSeconds + "s, unregisterFinishedOnRead="
-                + unregisterFinishedOnRead + ", testApi=" + enableTestApi + "]";
+                + unregisterFinishedOnRead + ", testApi=" + enableTestApi + ", token=" + (authTokenFile != null)
+                + ", tls=" + tls() + "]";
     }
 }

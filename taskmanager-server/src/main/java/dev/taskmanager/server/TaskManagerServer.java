@@ -2,12 +2,24 @@ package dev.taskmanager.server;
 
 import dev.taskmanager.TaskManager;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.channels.UnsupportedAddressTypeException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -34,7 +46,10 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * bytes: past that Jetty answers 414 (URI too long) or 431 (headers too large). A declared body over
  * 64 KiB is answered 413 (requests carry no body). Every such answer has the JSON error body. Idle
  * connections close after the {@linkplain Builder#idleTimeout idle timeout}, except while a
- * {@code wait_task} is pending on them.
+ * {@code wait_task} is pending on them. A request's line and headers must arrive within the
+ * {@linkplain Builder#requestHeaderTimeout request header timeout}; connections are limited in total
+ * and per client address ({@link Builder#maxConnections}, {@link Builder#maxConnectionsPerAddress});
+ * large answers in number ({@link Builder#maxConcurrentListings}).
  *
  * <p>Thread-safe. Start once; close is idempotent.
  */
@@ -45,6 +60,12 @@ public final class TaskManagerServer implements AutoCloseable {
     public static final int DEFAULT_PORT = 10000;
     /** The limit on request line plus headers. */
     public static final int MAX_REQUEST_HEADER_BYTES = 8 * 1024;
+    /** The default bound on receiving one request's line and headers; see {@link Builder#requestHeaderTimeout}. */
+    public static final Duration DEFAULT_REQUEST_HEADER_TIMEOUT = Duration.ofSeconds(10);
+    /** The default limit on open connections; see {@link Builder#maxConnections}. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    /** The default limit on open connections from one client address; see {@link Builder#maxConnectionsPerAddress}. */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 2_048;
 
     /** The listen backlog; the kernel caps it at {@code net.core.somaxconn}. */
     static final int ACCEPT_QUEUE_SIZE = 1024;
@@ -57,6 +78,10 @@ public final class TaskManagerServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final ApiHandler api;
+    private final Tls tls;
+    private final List<String> warnings;
+    private final ConnectionGuard guard;
+    private final NetworkConnectionLimit connectionLimit;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -64,15 +89,36 @@ public final class TaskManagerServer implements AutoCloseable {
         this.taskManager = builder.taskManager;
         this.ownsTaskManager = builder.ownsTaskManager;
         this.bindAddress = builder.bindAddress;
+        this.tls = builder.tls;
+        boolean loopback = isLoopback(bindAddress);
         ApiOptions.Builder options = builder.options;
         options.nodeAddress(builder.nodeAddress != null ? builder.nodeAddress : builder.bindAddress);
-        this.api = new ApiHandler(taskManager, options.build());
+        if (loopback || builder.allowedHosts != null) {
+            // On loopback, answer only names that mean this machine, against DNS rebinding.
+            List<String> hosts = new ArrayList<>(builder.allowedHosts != null ? builder.allowedHosts : List.of());
+            hosts.add(bindAddress);
+            options.allowedHosts(hosts);
+        }
+        ApiOptions built = options.build();
+        this.api = new ApiHandler(taskManager, built);
+        this.warnings = warnings(bindAddress, loopback, built.requiresToken(), tls != null);
 
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("taskmanager-http");
         threads.setDaemon(true);
         this.server = new Server(threads);
-        this.connector = new ServerConnector(server, new HttpConnectionFactory(httpConfiguration()));
+        HttpConfiguration httpConfiguration = httpConfiguration();
+        if (tls != null) {
+            // https in the request's scheme (for the origin check); clients may connect by address
+            // with a certificate made out to a name, so the SNI name is not matched against Host.
+            httpConfiguration.addCustomizer(new SecureRequestCustomizer(false));
+        }
+        HttpConnectionFactory http = new HttpConnectionFactory(httpConfiguration);
+        this.guard = new ConnectionGuard(builder.requestHeaderTimeout, builder.maxConnectionsPerAddress,
+                server.getScheduler());
+        http.addEventListener(guard);
+        this.connector = tls == null ? new ServerConnector(server, http)
+                : new ServerConnector(server, new SslConnectionFactory(tls.sslContextFactory(), http.getProtocol()), http);
         connector.setHost(bindAddress);
         connector.setPort(builder.port);
         connector.setIdleTimeout(builder.idleTimeout.toMillis());
@@ -80,11 +126,15 @@ public final class TaskManagerServer implements AutoCloseable {
         // waits at once) would see dropped SYNs and one-second retries.
         connector.setAcceptQueueSize(ACCEPT_QUEUE_SIZE);
         server.addConnector(connector);
+        // At the limit Jetty stops accepting: new clients wait in the listen backlog, not refused.
+        this.connectionLimit = new NetworkConnectionLimit(builder.maxConnections, connector);
+        server.addBean(connectionLimit);
+        server.addBean(guard);
         GracefulHandler graceful = new GracefulHandler(api);
         // On stop, idle keep-alive connections are closed after this long (Jetty's default is a second).
         graceful.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT.toMillis());
-        server.setHandler(graceful);
-        server.setErrorHandler(new JsonErrorHandler());
+        server.setHandler(guard.handler(graceful));
+        server.setErrorHandler(new JsonErrorHandler(api.router()));
         server.setStopTimeout(DRAIN_TIMEOUT.toMillis());
     }
 
@@ -105,6 +155,35 @@ public final class TaskManagerServer implements AutoCloseable {
         return new Builder(Objects.requireNonNull(taskManager, "taskManager"));
     }
 
+    private static boolean isLoopback(String address) {
+        try {
+            InetAddress[] resolved = InetAddress.getAllByName(address);
+            return resolved.length > 0 && Arrays.stream(resolved).allMatch(InetAddress::isLoopbackAddress);
+        } catch (UnknownHostException e) {
+            return false; // start() reports it
+        }
+    }
+
+    private static List<String> warnings(String address, boolean loopback, boolean token, boolean tls) {
+        List<String> warnings = new ArrayList<>();
+        if (!loopback && !token) {
+            warnings.add("listening on " + address + " without an auth token: anyone who can reach this address "
+                    + "can list, abort and start tasks; set --auth-token-file (and --tls-keystore or --tls-cert)");
+        } else if (!loopback && !tls) {
+            warnings.add("listening on " + address + " without TLS: the bearer token crosses the network in "
+                    + "clear text; set --tls-keystore or --tls-cert/--tls-key");
+        }
+        return List.copyOf(warnings);
+    }
+
+    /**
+     * What is unsafe about this server's settings, e.g. a non-loopback address without a token; logged
+     * as warnings when it starts. Empty when nothing is.
+     */
+    public List<String> warnings() {
+        return warnings;
+    }
+
     /**
      * Binds the port and starts serving.
      *
@@ -123,10 +202,31 @@ public final class TaskManagerServer implements AutoCloseable {
             stopQuietly();
             closed.set(true);
             String where = bindAddress + ":" + connector.getPort();
-            Throwable cause = e.getCause() != null && e instanceof IOException ? e.getCause() : e;
-            throw new IOException("cannot listen on " + where + ": " + cause.getMessage(), e);
+            throw new IOException("cannot listen on " + where + ": " + describe(e), e);
+        }
+        System.Logger log = System.getLogger(TaskManagerServer.class.getName());
+        for (String warning : warnings) {
+            log.log(System.Logger.Level.WARNING, warning);
         }
         return this;
+    }
+
+    /**
+     * Why a start failed, in words: the JDK leaves the message of some exceptions null (an
+     * unresolvable host is an {@code UnresolvedAddressException} with no message at all).
+     */
+    static String describe(Throwable failure) {
+        for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof UnresolvedAddressException || c instanceof UnknownHostException) {
+                return "the address does not resolve: not a known host name or an IP address";
+            }
+            if (c instanceof UnsupportedAddressTypeException) {
+                return "unsupported address type";
+            }
+        }
+        Throwable cause = failure instanceof IOException && failure.getCause() != null ? failure.getCause() : failure;
+        String message = cause.getMessage();
+        return message != null && !message.isBlank() ? message : cause.getClass().getSimpleName();
     }
 
     /** The port the server listens on: the bound one when built with port 0; -1 before start. */
@@ -139,10 +239,10 @@ public final class TaskManagerServer implements AutoCloseable {
         return bindAddress;
     }
 
-    /** Where clients reach the API, e.g. {@code http://127.0.0.1:10000}. */
+    /** Where clients reach the API, e.g. {@code http://127.0.0.1:10000} ({@code https} with TLS). */
     public URI uri() {
         String host = bindAddress.contains(":") && !bindAddress.startsWith("[") ? "[" + bindAddress + "]" : bindAddress;
-        return URI.create("http://" + host + ":" + port());
+        return URI.create((tls != null ? "https" : "http") + "://" + host + ":" + port());
     }
 
     /** The task manager the server exposes. */
@@ -157,6 +257,15 @@ public final class TaskManagerServer implements AutoCloseable {
 
     ApiHandler api() {
         return api;
+    }
+
+    ConnectionGuard guard() {
+        return guard;
+    }
+
+    /** How many connections are open now; for monitoring and tests. */
+    public int openConnections() {
+        return connectionLimit.getNetworkConnectionCount();
     }
 
     /**
@@ -203,6 +312,11 @@ public final class TaskManagerServer implements AutoCloseable {
         private int port = DEFAULT_PORT;
         private String nodeAddress;
         private Duration idleTimeout = Duration.ofSeconds(30);
+        private Duration requestHeaderTimeout = DEFAULT_REQUEST_HEADER_TIMEOUT;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+        private List<String> allowedHosts;
+        private Tls tls;
 
         private Builder(TaskManager taskManager) {
             this.taskManager = taskManager;
@@ -269,6 +383,116 @@ public final class TaskManagerServer implements AutoCloseable {
                 throw new IllegalArgumentException("idle timeout must be positive, got " + timeout);
             }
             this.idleTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How long a client may take to send one request's line and headers (default 10 seconds), as
+         * nginx's {@code client_header_timeout}: from the connection's opening for its first request,
+         * from the first byte of each later one. A connection past it is closed without an answer.
+         * The idle timeout alone does not bound this, since every byte renews it.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder requestHeaderTimeout(Duration timeout) {
+            if (Objects.requireNonNull(timeout, "timeout").isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("request header timeout must be positive, got " + timeout);
+            }
+            this.requestHeaderTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * The most connections open at once (default {@value TaskManagerServer#DEFAULT_MAX_CONNECTIONS}).
+         * At the limit the server stops accepting; new clients wait in the listen backlog until a
+         * connection closes. Keep it under the process's file descriptor limit ({@code ulimit -n}).
+         *
+         * @throws IllegalArgumentException if less than 1
+         */
+        public Builder maxConnections(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("max connections must be at least 1, got " + max);
+            }
+            this.maxConnections = max;
+            return this;
+        }
+
+        /**
+         * The most connections open at once from one client IP address (default
+         * {@value TaskManagerServer#DEFAULT_MAX_CONNECTIONS_PER_ADDRESS}); one more is closed as soon
+         * as it opens. Each pending {@code wait_task} holds a connection, so a client that waits on
+         * many tasks at once needs as many.
+         *
+         * @throws IllegalArgumentException if less than 1
+         */
+        public Builder maxConnectionsPerAddress(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("max connections per address must be at least 1, got " + max);
+            }
+            this.maxConnectionsPerAddress = max;
+            return this;
+        }
+
+        /** How many large answers may be written at once; see {@link ApiOptions.Builder#maxConcurrentListings}. */
+        public Builder maxConcurrentListings(int max) {
+            options.maxConcurrentListings(max);
+            return this;
+        }
+
+        /**
+         * Host names (or addresses) the server answers to besides {@code localhost}, the loopback
+         * addresses and the bind address; any other {@code Host} is answered 421. On a loopback
+         * bind this check is always on (DNS rebinding); on another address only once hosts are given.
+         * See {@link ApiOptions.Builder#allowedHosts}.
+         */
+        public Builder allowedHosts(Collection<String> hosts) {
+            ApiOptions.builder().allowedHosts(hosts); // validates
+            this.allowedHosts = List.copyOf(hosts);
+            return this;
+        }
+
+        /** Whether cross-origin writes are refused (default true); see {@link ApiOptions.Builder#crossOriginChecks}. */
+        public Builder crossOriginChecks(boolean enabled) {
+            options.crossOriginChecks(enabled);
+            return this;
+        }
+
+        /** Requires this bearer token on every request; see {@link ApiOptions.Builder#bearerToken}. */
+        public Builder authToken(String token) {
+            options.bearerToken(token);
+            return this;
+        }
+
+        /**
+         * Requires the bearer token read from {@code file}, which group and others must not be able to
+         * access; see {@link ApiOptions.Builder#bearerTokenFile}.
+         */
+        public Builder authTokenFile(Path file) {
+            options.bearerTokenFile(file);
+            return this;
+        }
+
+        /**
+         * Serves HTTPS with the private key and certificate chain of a PKCS#12 or JKS key store.
+         * Loaded now, so a wrong password fails here.
+         *
+         * @throws IllegalArgumentException if the store cannot be opened with the password or holds no key
+         */
+        public Builder tlsKeyStore(Path keyStore, char[] password) {
+            this.tls = Tls.fromKeyStore(Objects.requireNonNull(keyStore, "keyStore"),
+                    Objects.requireNonNull(password, "password"));
+            return this;
+        }
+
+        /**
+         * Serves HTTPS with a PEM certificate chain (the server's certificate first) and a PEM PKCS#8
+         * private key, which group and others must not be able to access. Loaded now.
+         *
+         * @throws IllegalArgumentException naming the file and the problem
+         */
+        public Builder tlsPem(Path certificateChain, Path privateKey) {
+            this.tls = Tls.fromPem(Objects.requireNonNull(certificateChain, "certificateChain"),
+                    Objects.requireNonNull(privateKey, "privateKey"));
             return this;
         }
 

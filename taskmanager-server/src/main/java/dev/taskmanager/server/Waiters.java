@@ -4,9 +4,10 @@ import dev.taskmanager.Task;
 import dev.taskmanager.TaskStatus;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.io.EndPoint;
@@ -24,9 +26,18 @@ import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * {@code wait_task} without a thread per waiter (SPEC §12.6). A waiting request stays open in Jetty
- * while nothing runs for it: it is answered from the task's completion future, or from one timer on
- * Jetty's shared scheduler when it has a timeout, whichever comes first. Each wait costs a few small
+ * while nothing runs for it: it is answered when the task completes, or from one timer on Jetty's
+ * shared scheduler when it has a timeout, whichever comes first. Each wait costs a few small
  * objects; thousands are cheap.
+ *
+ * <p><b>Nothing per call stays attached to a task.</b> {@link Task#done()} hands out a future that
+ * stays attached to the task until the task completes, cancelled or not; one per request would
+ * leak a few hundred bytes per timed-out wait for as long as the task runs (issue 11: 293,000 polls
+ * grew the heap by 229 MB). So the waiters of one task share a single {@link TaskWaits}: the first
+ * wait on a running task takes the task's future once, and every wait joins and leaves the
+ * {@code TaskWaits}' set. A wait that times out, loses its client or is shut down removes itself
+ * and leaves nothing behind; the {@code TaskWaits} itself, one per running task that anybody waited
+ * on, goes when the task completes. A wait with {@code timeout=0} on a running task touches nothing.
  *
  * <p><b>Disconnected clients.</b> HTTP/1.1 gives no event when a client closes a connection whose
  * request is being handled: Jetty is not reading it. So a waiting request ignores the connection's
@@ -44,10 +55,14 @@ import org.eclipse.jetty.util.thread.Scheduler;
 final class Waiters {
     private static final System.Logger LOG = System.getLogger(Waiters.class.getName());
 
+    private final Map<UUID, TaskWaits> byTask = new ConcurrentHashMap<>();
     private final Set<Pending> pending = ConcurrentHashMap.newKeySet();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong attachments = new AtomicLong();
     private final String nodeAddress;
     private volatile boolean closed;
+    /** Test hook: sees every waiter created, so a test can hold weak references to them. */
+    volatile Consumer<Object> onWaiterCreated;
 
     Waiters(String nodeAddress) {
         this.nodeAddress = nodeAddress;
@@ -58,28 +73,33 @@ final class Waiters {
      * pass (at once for 0 unless it is already complete); absent means wait as long as it takes.
      */
     void await(Exchange ex, Task task, OptionalLong timeout) {
-        CompletableFuture<TaskStatus> done = task.done();
-        TaskStatus already = done.getNow(null);
-        if (already != null) {
-            ex.sendJson(g -> Json.writeStatus(g, already, nodeAddress));
+        if (task.state().isTerminal()) {
+            // The future of a complete task is complete: taking it attaches nothing.
+            TaskStatus last = task.done().getNow(null);
+            TaskStatus status = last != null ? last : task.status();
+            ex.sendJson(g -> Json.writeStatus(g, status, nodeAddress));
             return;
         }
         if (timeout.isPresent() && timeout.getAsLong() == 0) {
-            done.cancel(false);
             throw timedOut();
         }
         if (closed) {
-            done.cancel(false);
             throw shuttingDown();
         }
-        Pending waiter = new Pending(ex, done);
+        TaskWaits waits = waitsFor(task);
+        Pending waiter = new Pending(ex, waits);
+        Consumer<Object> hook = onWaiterCreated;
+        if (hook != null) {
+            hook.accept(waiter);
+        }
         ex.request.addIdleTimeoutListener(waiter::onIdleTimeout);
         ex.request.addFailureListener(waiter::onFailure);
-        // Listen first, then publish: once a waiter is counted as pending, its completion is wired.
-        done.whenComplete((status, error) -> waiter.onDone(status));
         pending.add(waiter);
-        if (waiter.settled.get()) {
-            pending.remove(waiter); // completed before it was published
+        waits.waiters.add(waiter);
+        // Join first, then look: either the release sees this waiter in the set or this sees the status.
+        TaskStatus released = waits.finalStatus;
+        if (released != null) {
+            waiter.onDone(released);
             return;
         }
         if (timeout.isPresent()) {
@@ -94,6 +114,35 @@ final class Waiters {
         }
     }
 
+    /**
+     * The shared waits of a running task; the first call for a task takes the task's completion
+     * future, the only thing the server ever attaches to it.
+     */
+    private TaskWaits waitsFor(Task task) {
+        UUID id = task.id();
+        TaskWaits waits = byTask.get(id);
+        if (waits != null) {
+            return waits;
+        }
+        TaskWaits created = new TaskWaits(id);
+        waits = byTask.putIfAbsent(id, created);
+        if (waits != null) {
+            return waits;
+        }
+        attachments.incrementAndGet();
+        // Outside the map's locks: the callback may run right here if the task just completed.
+        task.done().whenComplete((status, error) -> release(created, status != null ? status : task.status()));
+        return created;
+    }
+
+    private void release(TaskWaits waits, TaskStatus status) {
+        waits.finalStatus = status;
+        byTask.remove(waits.taskId, waits);
+        for (Pending waiter : waits.waiters) {
+            waiter.onDone(status);
+        }
+    }
+
     /** Answers every pending wait with 503 and refuses new ones; part of a graceful shutdown. */
     void close() {
         closed = true;
@@ -102,6 +151,7 @@ final class Waiters {
                 waiter.answerError(shuttingDown());
             }
         }
+        byTask.clear();
     }
 
     /** How many waits are pending now; for tests and benchmarks. */
@@ -114,6 +164,22 @@ final class Waiters {
         return dropped.get();
     }
 
+    /** How many times a task's completion future was taken: once per running task waited on; for tests. */
+    long attachmentCount() {
+        return attachments.get();
+    }
+
+    /** How many running tasks have shared waits now; for tests. */
+    int waitedTaskCount() {
+        return byTask.size();
+    }
+
+    /** How many waits are joined to the task's shared waits now (0 if it has none); for tests. */
+    int waiterCount(UUID taskId) {
+        TaskWaits waits = byTask.get(taskId);
+        return waits == null ? 0 : waits.waiters.size();
+    }
+
     private static ApiException timedOut() {
         return new ApiException(408, "timedout");
     }
@@ -122,17 +188,28 @@ final class Waiters {
         return new ApiException(503, "the server is shutting down");
     }
 
+    /** The waiters of one running task, and its final status once released. */
+    private static final class TaskWaits {
+        final UUID taskId;
+        final Set<Pending> waiters = ConcurrentHashMap.newKeySet();
+        volatile TaskStatus finalStatus;
+
+        TaskWaits(UUID taskId) {
+            this.taskId = taskId;
+        }
+    }
+
     private final class Pending {
         final Exchange ex;
-        final CompletableFuture<TaskStatus> done;
+        final TaskWaits waits;
         final AtomicBoolean settled = new AtomicBoolean();
         volatile Scheduler.Task timer;
         volatile boolean probing = true;
         volatile boolean closeConnection;
 
-        Pending(Exchange ex, CompletableFuture<TaskStatus> done) {
+        Pending(Exchange ex, TaskWaits waits) {
             this.ex = ex;
-            this.done = done;
+            this.waits = waits;
         }
 
         boolean settle() {
@@ -140,6 +217,7 @@ final class Waiters {
                 return false;
             }
             pending.remove(this);
+            waits.waiters.remove(this);
             cancelTimer();
             return true;
         }
@@ -152,8 +230,8 @@ final class Waiters {
         }
 
         void onDone(TaskStatus status) {
-            if (status == null || !settle()) {
-                return; // cancelled by a timeout, a disconnect or shutdown, which answered already
+            if (!settle()) {
+                return; // settled by a timeout, a disconnect or shutdown, which answered already
             }
             // Render and write on Jetty's pool, not on the thread that completed the task: that may be
             // a task body, and thousands of waiters may be released at once.
@@ -171,7 +249,6 @@ final class Waiters {
 
         void onTimeout() {
             if (settle()) {
-                done.cancel(false);
                 answerError(timedOut());
             }
         }
@@ -202,7 +279,6 @@ final class Waiters {
 
         private void drop(Throwable why) {
             if (settle()) {
-                done.cancel(false);
                 dropped.incrementAndGet();
                 LOG.log(System.Logger.Level.DEBUG, "Dropping a wait whose client went away: {0}", why.toString());
                 ex.callback.failed(why);

@@ -41,5 +41,13 @@
  * {@code Params} (typed, validated parameters), {@code Json} (rendering of {@code task_status} and
  * {@code task_stats}), {@code CompatRoutes} (§12), {@code Waiters} (asynchronous
  * {@code wait_task}), {@code TestApi} (§13), {@code JsonErrorHandler} (Jetty's own errors as JSON).
+ *
+ * <h2>Hardening (issue 11)</h2>
+ * {@code AccessPolicy} (allowed hosts, cross-origin writes, bearer token), {@code SecretFiles} (token
+ * and key files only their owner may read), {@code Tls} (key store or PEM), {@code ConnectionGuard}
+ * (request-head time, connections per address), {@code StreamedBody} and {@code RenderPermits}
+ * (large answers in bounded chunks, a bounded number at once), {@code StopSignals} (SIGTERM as a
+ * graceful stop that exits 0). The operator's view is in {@code docs/security.md} and
+ * {@code docs/operations.md}.
  */
 package dev.taskmanager.server;

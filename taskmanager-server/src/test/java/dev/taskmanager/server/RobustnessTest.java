@@ -72,22 +72,22 @@ class RobustnessTest extends ApiTestBase {
         assertThat(longUri.status()).isEqualTo(414);
         assertThat(longUri.body()).contains("\"code\":414");
 
-        RawHttp.Raw bigHeader = RawHttp.exchange(port, ("GET /task_manager/list_modules HTTP/1.1\r\nHost: x\r\n"
+        RawHttp.Raw bigHeader = RawHttp.exchange(port, ("GET /task_manager/list_modules HTTP/1.1\r\nHost: localhost\r\n"
                 + "X-Big: " + "b".repeat(20_000) + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
         assertThat(bigHeader.status()).isEqualTo(431);
 
-        RawHttp.Raw manyHeaders = RawHttp.exchange(port, ("GET /task_manager/list_modules HTTP/1.1\r\nHost: x\r\n"
+        RawHttp.Raw manyHeaders = RawHttp.exchange(port, ("GET /task_manager/list_modules HTTP/1.1\r\nHost: localhost\r\n"
                 + "X-A: 1\r\n".repeat(2000) + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
         assertThat(manyHeaders.status()).isEqualTo(431);
 
-        RawHttp.Raw bigBody = RawHttp.exchange(port, ("POST /task_manager/ttl?ttl=1 HTTP/1.1\r\nHost: x\r\n"
+        RawHttp.Raw bigBody = RawHttp.exchange(port, ("POST /task_manager/ttl?ttl=1 HTTP/1.1\r\nHost: localhost\r\n"
                 + "Content-Length: 1000000\r\nConnection: close\r\n\r\n" + "z".repeat(1000))
                 .getBytes(StandardCharsets.ISO_8859_1));
         assertThat(bigBody.status()).isEqualTo(413);
         assertThat(bigBody.body()).contains("request body too large");
         assertThat(client.get("/task_manager/ttl").body()).isEqualTo("0"); // not applied
 
-        RawHttp.Raw smallBody = RawHttp.exchange(port, ("POST /task_manager/ttl?ttl=2 HTTP/1.1\r\nHost: x\r\n"
+        RawHttp.Raw smallBody = RawHttp.exchange(port, ("POST /task_manager/ttl?ttl=2 HTTP/1.1\r\nHost: localhost\r\n"
                 + "Content-Length: 2\r\nConnection: close\r\n\r\n{}").getBytes(StandardCharsets.ISO_8859_1));
         assertThat(smallBody.status()).isEqualTo(200); // a small body is ignored
         assertStillServing();
@@ -103,23 +103,23 @@ class RobustnessTest extends ApiTestBase {
             assertNotServerError(RawHttp.exchange(port, garbage));
         }
         List<String> broken = List.of(
-                "GET /task_manager/list_modules HTTP/1.1\r\nHost: x\r\n",
+                "GET /task_manager/list_modules HTTP/1.1\r\nHost: localhost\r\n",
                 "GET /task_manager/list_modules HTTP/1.1\r\n",
                 "GET /task_manager/list_mod",
                 "GET",
                 "\r\n\r\n\r\n",
-                "GET /task_manager/list_modules HTTP/9.9\r\nHost: x\r\n\r\n",
-                "GET task_manager/list_modules HTTP/1.1\r\nHost: x\r\n\r\n",
-                "GET /task_manager/list_modules HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
-                "GET /task_manager/list_modules HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc",
-                "GET /task_manager/list_modules HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
-                "GET /task_manager/%C3%28 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-                "GET /task_manager/task_status/\u00e9\u00e9 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-                "GET /task_manager/task_status//x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-                "GET /task_manager/../task_manager/ttl HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-                "GET /task_manager/task_status/a%2Fb HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                "GET /task_manager/list_modules HTTP/9.9\r\nHost: localhost\r\n\r\n",
+                "GET task_manager/list_modules HTTP/1.1\r\nHost: localhost\r\n\r\n",
+                "GET /task_manager/list_modules HTTP/1.1\r\nHost: localhost\r\nContent-Length: -5\r\n\r\n",
+                "GET /task_manager/list_modules HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n\r\nabc",
+                "GET /task_manager/list_modules HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+                "GET /task_manager/%C3%28 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+                "GET /task_manager/task_status/\u00e9\u00e9 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+                "GET /task_manager/task_status//x HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+                "GET /task_manager/../task_manager/ttl HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+                "GET /task_manager/task_status/a%2Fb HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
                 "GET /task_manager/ttl HTTP/1.0\r\n\r\n",
-                "GET /task_manager/ttl?%%%=%%% HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                "GET /task_manager/ttl?%%%=%%% HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
         for (String request : broken) {
             RawHttp.Raw answer = RawHttp.exchange(port, request.getBytes(StandardCharsets.UTF_8));
             assertNotServerError(answer);

@@ -69,15 +69,74 @@ class ServeCommandTest {
             "--api-port | option '--api-port' needs a value",
             "--port 1 | unknown option '--port'",
             "--shards 2 --shards 3 | option '--shards' is given more than once",
-            "serve | unexpected argument 'serve'"})
+            "serve | unexpected argument 'serve'",
+            "--max-connections 0 | invalid value '0' for option '--max-connections': out of range",
+            "--max-connections-per-address=x | invalid value 'x' for option '--max-connections-per-address'",
+            "--request-header-timeout=0 | invalid value '0' for option '--request-header-timeout': out of range",
+            "--max-concurrent-listings -1 | invalid value '-1' for option '--max-concurrent-listings'",
+            "--shutdown-timeout=1m | invalid value '1m' for option '--shutdown-timeout'",
+            "--allowed-hosts=http://x | invalid value 'http://x' for option '--allowed-hosts'",
+            "--allowed-hosts=, | expected host names separated by commas",
+            "--tls-cert c.pem | option '--tls-cert' needs '--tls-key' too",
+            "--tls-key k.pem | option '--tls-key' needs '--tls-cert' too",
+            "--tls-keystore k.p12 --tls-cert c.pem --tls-key k.pem | '--tls-keystore' and '--tls-cert'/'--tls-key' do not go together",
+            "--tls-keystore-password-file p | option '--tls-keystore-password-file' needs '--tls-keystore'",
+            "--auth-token-file= | invalid value '' for option '--auth-token-file'"})
     void badFlagsExitWith2AndOneLineNamingTheFlagAndValue(String line, String message) {
         String[] args = line.trim().split(" +");
-        int code = ServeCommand.run(print(out), print(err), args);
+        int code = ServeCommand.run(print(out), print(err), ServeCommand.Customizer.NONE,
+                new CompletableFuture<>(), server -> { }, false, args);
         assertThat(code).isEqualTo(2);
         assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
         List<String> lines = err.toString(StandardCharsets.UTF_8).lines().toList();
         assertThat(lines).hasSize(1);
         assertThat(lines.get(0)).startsWith("error: ").contains(message).endsWith("(see serve --help)");
+    }
+
+    @Test
+    void limitsAndAccessFlagsHaveTheirDocumentedDefaults() {
+        ServerOptions options = ServeCommand.parse();
+        assertThat(options.maxConnections()).isEqualTo(10_000);
+        assertThat(options.maxConnectionsPerAddress()).isEqualTo(2_048);
+        assertThat(options.requestHeaderTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(options.maxConcurrentListings()).isEqualTo(8);
+        assertThat(options.shutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(options.allowedHosts()).isEmpty();
+        assertThat(options.authTokenFile()).isEmpty();
+        assertThat(options.tls()).isFalse();
+    }
+
+    @Test
+    void limitsAndAccessFlagsAreAcceptedInBothForms() {
+        ServerOptions o = ServeCommand.parse(java.util.Map.of(ServeCommand.KEYSTORE_PASSWORD_ENV, "pw"),
+                "--max-connections", "5", "--max-connections-per-address=4", "--request-header-timeout", "3",
+                "--max-concurrent-listings=2", "--shutdown-timeout", "0", "--allowed-hosts", "a.example, b.example",
+                "--auth-token-file=/t", "--tls-keystore", "/k.p12");
+        assertThat(o.maxConnections()).isEqualTo(5);
+        assertThat(o.maxConnectionsPerAddress()).isEqualTo(4);
+        assertThat(o.requestHeaderTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(o.maxConcurrentListings()).isEqualTo(2);
+        assertThat(o.shutdownTimeout()).isZero();
+        assertThat(o.allowedHosts()).containsExactly("a.example", "b.example");
+        assertThat(o.authTokenFile()).hasValue(java.nio.file.Path.of("/t"));
+        assertThat(o.tls()).isTrue();
+        assertThatThrownBy(() -> ServeCommand.parse(java.util.Map.of(), "--tls-keystore", "/k.p12"))
+                .hasMessage("option '--tls-keystore' needs its password: give '--tls-keystore-password-file FILE' or "
+                        + "set TASKMANAGER_TLS_KEYSTORE_PASSWORD");
+    }
+
+    @Test
+    void aTokenFileOthersCanReadStopsTheStartWithExit2(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path token = dir.resolve("token");
+        java.nio.file.Files.writeString(token, "abc");
+        java.nio.file.Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw----"));
+        int code = ServeCommand.run(print(out), print(err), "--api-port", "0", "--auth-token-file", token.toString());
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("error: invalid value '" + token + "' for option "
+                + "'--auth-token-file': permissions 0660 are too open; it holds a secret, so group and others must "
+                + "have no access (chmod 600 " + token + ")" + System.lineSeparator());
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
     }
 
     @Test

@@ -1,7 +1,9 @@
 package dev.taskmanager.store;
 
+import dev.taskmanager.TaskCursor;
 import dev.taskmanager.TaskFilter;
 import dev.taskmanager.TaskManager;
+import dev.taskmanager.TaskQuery;
 import dev.taskmanager.TaskStats;
 import dev.taskmanager.Ticker;
 import java.io.IOException;
@@ -196,11 +198,48 @@ public final class HistoryStore implements AutoCloseable {
         });
     }
 
+    /**
+     * A page of stored tasks that match {@code query}, with the core's semantics (docs/spec.md §22):
+     * the same filters, the same order ({@code (created, id)}, or {@code (sequence, created, id)}),
+     * the same cursor, so that the v2 API can merge it with {@code TaskManager.query} of the same query
+     * into one stable page stream (docs/history.md). Stored tasks that are still registered are
+     * included (their row is the last checkpoint); the merge prefers the live one.
+     *
+     * @throws HistoryStoreException if the store cannot be read
+     */
+    public HistoryPage query(TaskQuery query) {
+        Page page = page(spec(query));
+        TaskCursor next = page.more()
+                ? TaskCursor.after(page.tasks().get(page.tasks().size() - 1).status().toStats()) : null;
+        return new HistoryPage(page.tasks(), next);
+    }
+
+    /**
+     * How many stored tasks match {@code query}, its cursor and limit aside.
+     *
+     * @throws HistoryStoreException if the store cannot be read
+     */
+    public long count(TaskQuery query) {
+        return count(spec(query));
+    }
+
+    /** The core's query in the store's terms. */
+    static QuerySpec spec(TaskQuery q) {
+        Set<String> states = new HashSet<>();
+        q.states().forEach(state -> states.add(state.wireName()));
+        TaskCursor cursor = q.cursor();
+        return new QuerySpec(q.module(), states, q.type(), q.kind() == null ? null : q.kind().name(), q.scope(),
+                q.keyspace(), q.table(), q.entityPrefix(), q.parent(), q.labels(), q.createdFrom(), q.createdTo(),
+                q.finishedFrom(), q.finishedTo(), q.userTask(), q.includeInternal(),
+                q.order() == TaskQuery.Order.SEQUENCE, q.descending(), q.limit(),
+                cursor == null ? null : new QuerySpec.Key(cursor.sequenceNumber(), cursor.createdTime(), cursor.id()));
+    }
+
     /** A page of stored tasks, at most {@code limit}, and whether more match after it. */
     record Page(List<StoredTask> tasks, boolean more) {
     }
 
-    /** The page a query asks for (package-private until the core's query type is here to express it). */
+    /** The page a query asks for. */
     Page page(QuerySpec query) {
         QuerySpec.Sql sql = query.page(db.dialect);
         return read("query tasks", c -> {

@@ -1,5 +1,6 @@
 package dev.taskmanager.store;
 
+import dev.taskmanager.AbortRequest;
 import dev.taskmanager.Task;
 import dev.taskmanager.TaskListener;
 import dev.taskmanager.TaskStatus;
@@ -10,7 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The store's listener: the only code of the store that runs on task threads. It does no I/O and
  * takes no lock of its own; it marks the task dirty in one map keyed by id, holding the newest thing
- * to write: the live handle (snapshotted by the writer when it writes, so a thousand progress reports
+ * to write: the live handle, on creation, start, progress, abort request, stall and recovery (snapshotted by the writer when it writes, so a thousand progress reports
  * in between cost one row) or, once the task ended, its final status, which nothing replaces. Memory is
  * one entry per task waiting to be written, whatever the event rate.
  *
@@ -50,6 +51,21 @@ final class Recorder implements TaskListener {
 
     @Override
     public void onProgress(Task task) {
+        mark(task);
+    }
+
+    @Override
+    public void onAbortRequested(Task task, AbortRequest request) {
+        mark(task);
+    }
+
+    @Override
+    public void onStalled(Task task) {
+        mark(task);
+    }
+
+    @Override
+    public void onRecovered(Task task) {
         mark(task);
     }
 

@@ -1,5 +1,6 @@
 package dev.taskmanager.store;
 
+import dev.taskmanager.AbortRequest;
 import dev.taskmanager.TaskKind;
 import dev.taskmanager.TaskProgress;
 import dev.taskmanager.TaskState;
@@ -8,9 +9,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -93,17 +97,55 @@ final class TaskRows {
         s.setLong(++i, created);
         setNanos(s, ++i, t.startTime());
         setNanos(s, ++i, t.endTime());
-        s.setLong(++i, written); // updated: the core's own stamp arrives with the second-round fields
-        s.setNull(++i, Types.VARCHAR); // abort_reason
-        s.setNull(++i, Types.VARCHAR); // abort_requested_by
-        s.setNull(++i, Types.BIGINT); // abort_requested_at
-        s.setNull(++i, Types.DOUBLE); // rate
-        s.setNull(++i, Types.BIGINT); // eta_millis
-        dialect.setBoolean(s, ++i, false); // stalled
-        s.setNull(++i, Types.BIGINT); // deadline
-        dialect.setLabels(s, ++i, null);
+        s.setLong(++i, t.updatedTime() != null ? nanos(t.updatedTime()) : written);
+        AbortRequest abort = t.abortRequest();
+        if (abort == null) {
+            s.setNull(++i, Types.VARCHAR);
+            s.setNull(++i, Types.VARCHAR);
+            s.setNull(++i, Types.BIGINT);
+        } else {
+            s.setString(++i, clean(abort.reason()));
+            s.setString(++i, clean(abort.requestedBy()));
+            s.setLong(++i, nanos(abort.requestedAt()));
+        }
+        if (t.rate() == null) {
+            s.setNull(++i, Types.DOUBLE);
+        } else {
+            s.setDouble(++i, t.rate());
+        }
+        if (t.eta() == null) {
+            s.setNull(++i, Types.BIGINT);
+        } else {
+            s.setLong(++i, t.eta().toMillis());
+        }
+        dialect.setBoolean(s, ++i, t.stalled());
+        setNanos(s, ++i, t.deadline());
+        dialect.setLabels(s, ++i, LabelsJson.write(cleanLabels(t.labels())));
         s.setBytes(++i, children(t.children()));
         s.setLong(++i, written);
+    }
+
+    /**
+     * When the task was created, in epoch nanoseconds: the core's stamp, the first part of its
+     * ordering key ({@code null} only from a cluster provider that does not know: the start time, else
+     * the time of the first write, which the upsert keeps).
+     */
+    static long createdNanos(TaskStatus status, long written) {
+        if (status.createdTime() != null) {
+            return nanos(status.createdTime());
+        }
+        return status.startTime() != null ? nanos(status.startTime()) : written;
+    }
+
+    private static Map<String, String> cleanLabels(Map<String, String> labels) {
+        for (Map.Entry<String, String> label : labels.entrySet()) {
+            if (label.getKey().indexOf('\0') >= 0 || label.getValue().indexOf('\0') >= 0) {
+                Map<String, String> clean = new LinkedHashMap<>();
+                labels.forEach((k, v) -> clean.put(clean(k), clean(v)));
+                return clean;
+            }
+        }
+        return labels;
     }
 
     /** The task in the current row of {@code rows} (selected with {@link #SELECT_LIST}). */
@@ -129,8 +171,32 @@ final class TaskRows {
                 new TaskProgress(rows.getDouble("progress_completed"), rows.getDouble("progress_total")),
                 children(rows.getBytes("children")),
                 rows.getBoolean("user_task"),
-                rows.getBoolean("internal"));
+                rows.getBoolean("internal"),
+                instant(rows, "created"),
+                instant(rows, "updated"),
+                abortRequest(rows),
+                rate(rows),
+                eta(rows),
+                rows.getBoolean("stalled"),
+                instant(rows, "deadline"),
+                LabelsJson.read(rows.getString("labels")));
         return new StoredTask(status, rows.getString("node"), instant(rows.getLong("written")));
+    }
+
+    private static AbortRequest abortRequest(ResultSet rows) throws SQLException {
+        Instant at = instant(rows, "abort_requested_at");
+        return at == null ? null
+                : new AbortRequest(rows.getString("abort_reason"), rows.getString("abort_requested_by"), at);
+    }
+
+    private static Double rate(ResultSet rows) throws SQLException {
+        double rate = rows.getDouble("rate");
+        return rows.wasNull() ? null : rate;
+    }
+
+    private static Duration eta(ResultSet rows) throws SQLException {
+        long millis = rows.getLong("eta_millis");
+        return rows.wasNull() ? null : Duration.ofMillis(millis);
     }
 
     static void setNanos(PreparedStatement s, int index, Instant time) throws SQLException {

@@ -435,7 +435,8 @@ final class Writer {
     private void upsert(Connection c, List<Pending> batch, long written) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(TaskRows.UPSERT)) {
             for (Pending p : batch) {
-                TaskRows.bind(s, db.dialect, p.status, settings.node(), createdNanos(p.status, written), written);
+                TaskRows.bind(s, db.dialect, p.status, settings.node(), TaskRows.createdNanos(p.status, written),
+                        written);
                 s.addBatch();
             }
             s.executeBatch();
@@ -499,15 +500,6 @@ final class Writer {
         } catch (SQLException ignored) {
             // the connection is broken; the pool replaces it
         }
-    }
-
-    /**
-     * When the task was created, in epoch nanoseconds: the ordering key's time. Until the core stamps
-     * creation itself, the start time, or the time of the task's first write (kept: the upsert never
-     * changes {@code created}).
-     */
-    private static long createdNanos(TaskStatus status, long written) {
-        return status.startTime() != null ? TaskRows.nanos(status.startTime()) : written;
     }
 
     private boolean heartbeat(long now) {

@@ -62,7 +62,8 @@ class RecordingTest {
     void aFinishedTaskIsStoredWithExactlyItsFinalStatus(Engine engine) throws Exception {
         open(engine, false);
         TrackedTask task = tm.module("backup").task("backup").scope("node").keyspace("ks").table("t")
-                .entity("/srv/data\0odd").progressUnits("bytes").userTask().abortable().track();
+                .entity("/srv/data\0odd").progressUnits("bytes").userTask().abortable()
+                .label("tenant", "acme \"corp\"").label("tier", "gold\nsilver").deadline(Duration.ofHours(2)).track();
         task.start();
         time.advance(Duration.ofMillis(1500).plusNanos(7));
         task.progress().set(2.5, 10);
@@ -81,7 +82,31 @@ class RecordingTest {
     private static TaskStatus withEntity(TaskStatus s, String entity) {
         return new TaskStatus(s.id(), s.module(), s.type(), s.kind(), s.scope(), s.state(), s.abortable(),
                 s.startTime(), s.endTime(), s.error(), s.parentId(), s.sequenceNumber(), s.shard(), s.keyspace(),
-                s.table(), entity, s.progressUnits(), s.progress(), s.children(), s.userTask(), s.internal());
+                s.table(), entity, s.progressUnits(), s.progress(), s.children(), s.userTask(), s.internal(),
+                s.createdTime(), s.updatedTime(), s.abortRequest(), s.rate(), s.eta(), s.stalled(), s.deadline(),
+                s.labels());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void anAbortedTaskIsStoredWithItsAbortRequestApartFromOneThatFailedByItself(Engine engine) throws Exception {
+        open(engine, false);
+        TrackedTask aborted = tm.module("m").task("t").abortable().track();
+        aborted.start();
+        time.advance(Duration.ofSeconds(1));
+        aborted.abort("operator asked", "req-42");
+        aborted.complete();
+        TrackedTask failed = tm.module("m").task("t").track();
+        failed.start();
+        failed.fail("disk full");
+        assertThat(store.flush(FLUSH)).isTrue();
+
+        TaskStatus storedAbort = stored(aborted.id()).status();
+        assertThat(storedAbort).isEqualTo(aborted.done().get());
+        assertThat(storedAbort.aborted()).isTrue();
+        assertThat(storedAbort.abortRequest().reason()).isEqualTo("operator asked");
+        assertThat(storedAbort.abortRequest().requestedBy()).isEqualTo("req-42");
+        assertThat(stored(failed.id()).status().aborted()).isFalse();
     }
 
     @ParameterizedTest

@@ -43,7 +43,8 @@ public final class WaitLoad {
         TaskManager tm = TaskManager.builder().build();
         TrackedTask task = tm.module("bench").task("bench").scope("node").track();
         task.start();
-        try (TaskManagerServer server = TaskManagerServer.builder(tm).port(0).ownsTaskManager(true).build().start()) {
+        try (TaskManagerServer server = TaskManagerServer.builder(tm).port(0)
+                .maxConnectionsPerAddress(waiters + 100).maxConnections(waiters + 100).ownsTaskManager(true).build().start()) {
             InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port());
             for (int i = 0; i < 200; i++) {
                 BenchServer.fetch(server.uri().resolve("/task_manager/task_status/" + task.id())); // warm up
@@ -51,7 +52,7 @@ public final class WaitLoad {
             long baseThreads = threads.getThreadCount();
             long baseHeap = usedHeapAfterGc(memory);
 
-            byte[] request = ("GET /task_manager/wait_task/" + task.id() + " HTTP/1.1\r\nHost: bench\r\n\r\n")
+            byte[] request = ("GET /task_manager/wait_task/" + task.id() + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1);
             List<SocketChannel> channels = new ArrayList<>(waiters);
             long openStart = System.nanoTime();
