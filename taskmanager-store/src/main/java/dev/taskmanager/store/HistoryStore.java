@@ -54,8 +54,10 @@ import java.util.concurrent.TimeoutException;
  * {@code failed} with the error {@code interrupted: the server stopped (last seen at T)}, keeping its
  * last checkpointed progress: its server stopped without finishing it.
  *
- * <p><b>Reading.</b> {@link #find}, {@link #tree} and the queries return what was last written. A
- * finished task's row is its final status; an unfinished one's is at most one checkpoint old.
+ * <p><b>Reading.</b> {@link #find}, {@link #tree}, {@link #query} (the core's {@link TaskQuery}, with
+ * its order and cursor, so that its pages merge with {@code TaskManager.query}'s), {@link #count} and
+ * {@link #recent} return what was last written: a finished task's final status, an unfinished
+ * one's last checkpoint (at most one interval old).
  *
  * <p>Thread-safe. Reads may run on any thread, concurrently with the writer.
  */
