@@ -2,11 +2,10 @@ package dev.taskmanager.server;
 
 import dev.taskmanager.TaskManager;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.RejectedExecutionException;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -47,11 +46,12 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
                 new RenderPermits(options.maxConcurrentListings()));
         this.waiters = new Waiters(options.nodeAddress());
         new CompatRoutes(context, waiters).addTo(router);
+        new V2Routes(context, waiters).addTo(router);
         this.testApi = options.testApiEnabled() ? new TestApi(context) : null;
         if (testApi != null) {
             testApi.addTo(router);
         }
-        this.openApi = loadOpenApi();
+        this.openApi = OpenApi.document(testApi != null, options.openApiFragments());
         this.access = options.accessPolicy();
         router.add("GET", OPENAPI_PATH, false, ex -> ex.send(200, openApi));
         for (ApiOptions.ExtensionRoute route : options.routes()) {
@@ -66,39 +66,95 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         if (match == null && !router.claims(path)) {
             return false;
         }
+        Router.ErrorStyle style = match != null ? match.style() : router.styleOf(path);
+        String trimmed = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         try {
             access.check(request);
         } catch (ApiException refused) {
-            answerError(response, callback, refused);
+            Exchange.writeError(response, callback, refused, style, trimmed);
             return true;
         }
-        if (match == null) {
-            answerError(response, callback, ApiException.notFound());
+        if (match == null || (!match.methodAllowed() && style == Router.ErrorStyle.COMPAT)) {
+            ApiException notFound = style == Router.ErrorStyle.COMPAT ? ApiException.notFound()
+                    : new ApiException(404, "no resource at " + Params.echo(trimmed) + "; the routes are listed in "
+                            + OPENAPI_PATH);
+            Exchange.writeError(response, callback, notFound, style, trimmed);
             return true;
         }
+        if (!match.methodAllowed()) {
+            String allow = String.join(", ", match.allowed());
+            Exchange.writeError(response, callback, new ApiException(405, "method " + request.getMethod()
+                    + " is not allowed on " + Params.echo(trimmed) + "; allowed: " + allow)
+                    .withHeader("Allow", allow), style, trimmed);
+            return true;
+        }
+        Router.Route route = match.route();
         long declaredBody = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
         if (declaredBody > MAX_BODY_BYTES) {
-            answerError(response, callback, new ApiException(413, "request body too large: " + declaredBody
-                    + " bytes, the limit is " + MAX_BODY_BYTES + "; parameters go in the query string"));
+            Exchange.writeError(response, callback, tooLarge(route, declaredBody + " bytes"), style, trimmed);
             return true;
         }
-        String trimmed = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-        Exchange ex = new Exchange(request, response, callback, trimmed, match.pathParams(), context);
-        if (match.route().blocking()) {
-            try {
-                request.getComponents().getExecutor().execute(() -> run(match.route(), ex));
-            } catch (RejectedExecutionException e) {
-                answerError(response, callback, new ApiException(503, "the server is overloaded or stopping"));
-            }
+        Exchange ex = new Exchange(request, response, callback, trimmed, match.pathParams(), context, style);
+        if (route.readsBody()) {
+            readBodyThenRun(route, ex);
         } else {
-            run(match.route(), ex);
+            dispatch(route, ex);
         }
         return true;
     }
 
-    private void run(Router.Route route, Exchange ex) {
+    private static ApiException tooLarge(Router.Route route, String size) {
+        return new ApiException(413, "request body too large: " + size + ", the limit is " + MAX_BODY_BYTES
+                + (route.readsBody() ? " bytes" : "; parameters go in the query string"));
+    }
+
+    /**
+     * Reads the whole body (at most {@value #MAX_BODY_BYTES} bytes, however it is framed) without
+     * holding a thread, then runs the route. A body that is not JSON by its declared type is a 415.
+     */
+    private void readBodyThenRun(Router.Route route, Exchange ex) {
+        String type = ex.request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        Content.Source.asByteArrayAsync(ex.request, MAX_BODY_BYTES).whenComplete((bytes, failure) -> {
+            if (failure != null) {
+                if (ex.request.getConnectionMetaData().getConnection().getEndPoint().isOpen()
+                        && !(failure instanceof IOException)) {
+                    answer(ex, tooLarge(route, "more than " + MAX_BODY_BYTES + " bytes"));
+                } else {
+                    ex.callback.failed(failure);
+                }
+                return;
+            }
+            ex.body(bytes);
+            if (bytes.length > 0 && type != null && !isJson(type)) {
+                answer(ex, new ApiException(415, "the request body must be JSON (Content-Type application/json), "
+                        + "got Content-Type '" + Params.echo(type) + "'").about("Content-Type", Params.echo(type)));
+                return;
+            }
+            dispatch(route, ex);
+        });
+    }
+
+    private static boolean isJson(String contentType) {
+        String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        return mediaType.equals("application/json") || mediaType.endsWith("+json");
+    }
+
+    private void dispatch(Router.Route route, Exchange ex) {
+        if (route.blocking()) {
+            try {
+                ex.request.getComponents().getExecutor().execute(() -> run(route.action(), ex));
+            } catch (RejectedExecutionException e) {
+                answer(ex, new ApiException(503, "the server is overloaded or stopping"));
+            }
+        } else {
+            run(route.action(), ex);
+        }
+    }
+
+    /** Runs an action and answers whatever it throws; the one exception mapper. */
+    static void run(Router.Action action, Exchange ex) {
         try {
-            route.action().handle(ex);
+            action.handle(ex);
         } catch (ApiException e) {
             answer(ex, e);
         } catch (IOException e) {
@@ -129,15 +185,8 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
             // Part of a streamed body is out: too late for an error body; cut the connection instead.
             ex.callback.failed(error);
         } else {
-            answerError(ex.response, ex.callback, error);
+            ex.sendError(error);
         }
-    }
-
-    private static void answerError(Response response, Callback callback, ApiException error) {
-        response.setStatus(error.status());
-        response.getHeaders().put(Exchange.JSON);
-        error.headers().forEach(response.getHeaders()::put);
-        response.write(true, ByteBuffer.wrap(Json.error(error.status(), error.getMessage())), callback);
     }
 
     private Router.Action extension(ExtensionHandler handler) {
@@ -195,16 +244,5 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
 
     RenderPermits renders() {
         return context.renders();
-    }
-
-    private static byte[] loadOpenApi() {
-        try (InputStream in = ApiHandler.class.getResourceAsStream("openapi.json")) {
-            if (in == null) {
-                throw new IllegalStateException("openapi.json is missing from the server's resources");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -29,8 +29,10 @@ public final class ApiOptions {
     private final boolean crossOriginChecks;
     private final String bearerToken;
     private final List<ExtensionRoute> routes;
+    private final List<String> openApiFragments;
 
     private ApiOptions(Builder builder) {
+        this.openApiFragments = List.copyOf(builder.openApiFragments);
         this.testApi = builder.testApi;
         this.nodeAddress = builder.nodeAddress != null ? builder.nodeAddress : DEFAULT_NODE_ADDRESS;
         this.routes = List.copyOf(builder.routes);
@@ -73,6 +75,10 @@ public final class ApiOptions {
         return routes;
     }
 
+    List<String> openApiFragments() {
+        return openApiFragments;
+    }
+
     /** A route added by another module. */
     record ExtensionRoute(String method, String path, ExtensionHandler handler) {
     }
@@ -82,6 +88,7 @@ public final class ApiOptions {
         private boolean testApi;
         private String nodeAddress;
         private final List<ExtensionRoute> routes = new ArrayList<>();
+        private final List<String> openApiFragments = new ArrayList<>();
         private int maxConcurrentListings = DEFAULT_MAX_CONCURRENT_LISTINGS;
         private Set<String> allowedHosts;
         private boolean crossOriginChecks = true;
@@ -206,6 +213,22 @@ public final class ApiOptions {
         public Builder route(String method, String path, ExtensionHandler handler) {
             routes.add(new ExtensionRoute(Objects.requireNonNull(method, "method"),
                     Objects.requireNonNull(path, "path"), Objects.requireNonNull(handler, "handler")));
+            return this;
+        }
+
+        /**
+         * Describes extension routes in {@code /openapi.json}: a fragment of an OpenAPI 3.1 document,
+         * a JSON object holding {@code paths} (the routes, as in a document), and optionally
+         * {@code components} (schemas and the like they refer to as {@code #/components/...}) and
+         * {@code tags}. Its paths and components are added to the document's; one that the document
+         * already has is refused.
+         *
+         * @throws IllegalArgumentException if it is not such a JSON object (a clash is found when the
+         *                                  handler is built)
+         */
+        public Builder openApi(String fragment) {
+            OpenApi.checkFragment(Objects.requireNonNull(fragment, "fragment"));
+            openApiFragments.add(fragment);
             return this;
         }
 

@@ -502,6 +502,12 @@ public final class TaskManagerServer implements AutoCloseable {
             return this;
         }
 
+        /** Describes extension routes in {@code /openapi.json}; see {@link ApiOptions.Builder#openApi}. */
+        public Builder openApi(String fragment) {
+            options.openApi(fragment);
+            return this;
+        }
+
         /**
          * The server, not started yet.
          *
