@@ -14,7 +14,11 @@ import java.util.stream.Stream;
  */
 public interface ClusterTaskProvider {
 
-    /** The provider's current operations, as listing summaries. May be weakly consistent. */
+    /**
+     * The provider's current operations, as listing summaries. May be weakly consistent. Queries
+     * (SPEC §22) filter and order these too: a summary should carry the operation's
+     * {@code createdTime}; one without sorts as if created at the epoch.
+     */
     Stream<TaskStats> tasks();
 
     /** A handle on the operation with this id, or empty if the provider does not know it. */

@@ -21,6 +21,21 @@ final class EpochNanos {
         return now.getEpochSecond() * NANOS_PER_SECOND + now.getNano();
     }
 
+    /**
+     * The instant in epoch nanoseconds, saturating beyond ~292 years from 1970; {@link #UNSET} for
+     * {@code null}.
+     */
+    static long of(Instant instant) {
+        if (instant == null) {
+            return UNSET;
+        }
+        try {
+            return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), NANOS_PER_SECOND), instant.getNano());
+        } catch (ArithmeticException outOfRange) {
+            return instant.getEpochSecond() < 0 ? UNSET + 1 : Long.MAX_VALUE;
+        }
+    }
+
     /** The instant, or {@code null} for {@link #UNSET}. */
     static Instant toInstant(long epochNanos) {
         return epochNanos == UNSET ? null : Instant.ofEpochSecond(0, epochNanos);

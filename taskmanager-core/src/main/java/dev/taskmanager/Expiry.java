@@ -1,6 +1,5 @@
 package dev.taskmanager;
 
-import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
@@ -12,14 +11,29 @@ import java.util.function.Predicate;
  * sorted by deadline: scheduling is O(1), and expiring looks only at lane heads. A TTL change opens a
  * new lane and leaves the deadlines already set where they were (SPEC §6.1).
  *
- * <p>A task that leaves the registry some other way (drain, module stop) stays queued until its
- * deadline and is then skipped: removing it from the middle of a lane would cost more than it saves.
+ * <p>A lane is a doubly linked list threaded through the tasks themselves, so a task that leaves the
+ * registry some other way (drain, module stop, a seed-mode read) is unlinked at once and nothing
+ * keeps it reachable. A lane that becomes empty is retired and removed; a task being scheduled
+ * concurrently sees the retirement under the lane's lock and uses a fresh lane, so none is lost.
  */
 final class Expiry {
     private static final int BATCH = 1024;
 
     private final Ticker ticker;
-    private final ConcurrentHashMap<Long, ArrayDeque<TaskImpl>> lanes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Lane> lanes = new ConcurrentHashMap<>();
+
+    /** The tasks waiting under one TTL value, oldest deadline first; guarded by its own monitor. */
+    static final class Lane {
+        final long ttlNanos;
+        TaskImpl head;
+        TaskImpl tail;
+        int size;
+        boolean retired;
+
+        Lane(long ttlNanos) {
+            this.ttlNanos = ttlNanos;
+        }
+    }
 
     Expiry(Ticker ticker) {
         this.ticker = ticker;
@@ -27,10 +41,66 @@ final class Expiry {
 
     /** Queues a finished task to expire {@code ttlNanos} from now. */
     void schedule(TaskImpl task, long ttlNanos) {
-        ArrayDeque<TaskImpl> lane = lanes.computeIfAbsent(ttlNanos, ttl -> new ArrayDeque<>());
+        for (;;) {
+            Lane lane = lanes.computeIfAbsent(ttlNanos, Lane::new);
+            synchronized (lane) {
+                if (lane.retired) {
+                    continue; // emptied and removed meanwhile: take (or make) the current lane
+                }
+                task.deadline = ticker.read() + ttlNanos;
+                task.expiryLane = lane;
+                task.expiryPrev = lane.tail;
+                task.expiryNext = null;
+                if (lane.tail == null) {
+                    lane.head = task;
+                } else {
+                    lane.tail.expiryNext = task;
+                }
+                lane.tail = task;
+                lane.size++;
+                return;
+            }
+        }
+    }
+
+    /** Unlinks a task that left the registry, if it is queued; retires its lane if that empties it. */
+    void unlink(TaskImpl task) {
+        Lane lane = task.expiryLane; // racy peek, confirmed under the lane's lock
+        if (lane == null) {
+            return;
+        }
         synchronized (lane) {
-            task.deadline = ticker.read() + ttlNanos;
-            lane.add(task);
+            if (task.expiryLane != lane) {
+                return;
+            }
+            unlinkLocked(lane, task);
+            retireIfEmpty(lane);
+        }
+    }
+
+    private static void unlinkLocked(Lane lane, TaskImpl task) {
+        TaskImpl prev = task.expiryPrev;
+        TaskImpl next = task.expiryNext;
+        if (prev == null) {
+            lane.head = next;
+        } else {
+            prev.expiryNext = next;
+        }
+        if (next == null) {
+            lane.tail = prev;
+        } else {
+            next.expiryPrev = prev;
+        }
+        task.expiryPrev = null;
+        task.expiryNext = null;
+        task.expiryLane = null;
+        lane.size--;
+    }
+
+    private void retireIfEmpty(Lane lane) {
+        if (lane.size == 0 && !lane.retired) {
+            lane.retired = true;
+            lanes.remove(lane.ttlNanos, lane);
         }
     }
 
@@ -42,7 +112,7 @@ final class Expiry {
 
     /**
      * Hands every task past its deadline to {@code unregister}, in batches, so that expiring a million
-     * tasks never holds a lane's lock for long.
+     * tasks never holds a lane's lock for long. Lanes left empty are removed.
      *
      * @param unregister removes a task, answering whether it was still registered
      * @return how many tasks this pass removed (not those already gone another way)
@@ -51,15 +121,17 @@ final class Expiry {
         long now = ticker.read();
         int expired = 0;
         TaskImpl[] batch = new TaskImpl[BATCH];
-        for (ArrayDeque<TaskImpl> lane : lanes.values()) {
+        for (Lane lane : lanes.values()) {
             int taken;
             do {
                 taken = 0;
                 synchronized (lane) {
                     TaskImpl head;
-                    while (taken < BATCH && (head = lane.peek()) != null && isExpired(head, now)) {
-                        batch[taken++] = lane.poll();
+                    while (taken < BATCH && (head = lane.head) != null && isExpired(head, now)) {
+                        unlinkLocked(lane, head);
+                        batch[taken++] = head;
                     }
+                    retireIfEmpty(lane);
                 }
                 for (int i = 0; i < taken; i++) {
                     if (unregister.test(batch[i])) {
@@ -72,14 +144,19 @@ final class Expiry {
         return expired;
     }
 
-    /** How many tasks are queued, including ones already gone by other means; for tests and metrics. */
+    /** How many tasks are queued; for tests and metrics. */
     int queued() {
         int queued = 0;
-        for (ArrayDeque<TaskImpl> lane : lanes.values()) {
+        for (Lane lane : lanes.values()) {
             synchronized (lane) {
-                queued += lane.size();
+                queued += lane.size;
             }
         }
         return queued;
+    }
+
+    /** How many lanes exist; for tests. */
+    int laneCount() {
+        return lanes.size();
     }
 }

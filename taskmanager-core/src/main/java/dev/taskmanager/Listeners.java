@@ -55,6 +55,24 @@ final class Listeners {
         }
     }
 
+    void abortRequested(Task task, AbortRequest request) {
+        if (any()) {
+            dispatch("onAbortRequested", listener -> listener.onAbortRequested(task, request));
+        }
+    }
+
+    void stalled(Task task) {
+        if (any()) {
+            dispatch("onStalled", listener -> listener.onStalled(task));
+        }
+    }
+
+    void recovered(Task task) {
+        if (any()) {
+            dispatch("onRecovered", listener -> listener.onRecovered(task));
+        }
+    }
+
     void finished(TaskStatus status) {
         if (any()) {
             dispatch("onFinished", listener -> listener.onFinished(status));
@@ -73,12 +91,8 @@ final class Listeners {
             try {
                 call.accept(listener);
             } catch (RuntimeException e) {
-                logFailure(listener, method, e);
+                LOG.log(System.Logger.Level.WARNING, "Task listener " + listener + " threw from " + method, e);
             }
         }
-    }
-
-    private static void logFailure(TaskListener listener, String method, RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "Task listener " + listener + " threw from " + method, e);
     }
 }

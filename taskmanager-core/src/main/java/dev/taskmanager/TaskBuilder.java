@@ -1,35 +1,47 @@
 package dev.taskmanager;
 
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Describes a task, then creates it: {@link #start(TaskBody)} for a managed task whose body runs on
- * the task manager's executor, or {@link #track()} for a task driven from outside. A builder creates
- * one task; it is not thread-safe.
+ * the task manager's executor, {@link #submit(TaskFunction)} for one whose body returns a result, or
+ * {@link #track()} for a task driven from outside.
+ *
+ * <p>A builder makes exactly one task: a second {@code start}, {@code submit} or {@code track} is
+ * an {@link IllegalStateException}. Each setting may be given once (each label key once), as in
+ * {@link TaskManager.Builder}: a repeated setting is rejected naming the value already given. Not
+ * thread-safe.
  *
  * <p>Defaults: scope, keyspace, table and entity {@code ""}; shard 0 (SPEC §1.5), for children
  * too; not abortable; not a user task; internal exactly when it has a parent; progress units
  * the parent's, else {@code ""}; sequence number inherited from the parent, else fresh from the
- * module's counter on the task's shard.
+ * module's counter on the task's shard; no labels, no deadline; the module's stall threshold.
  */
 public final class TaskBuilder {
     private final TaskModule module;
     private final String type;
-    private String scope = "";
-    private String keyspace = "";
-    private String table = "";
-    private String entity = "";
+    private String scope;
+    private String keyspace;
+    private String table;
+    private String entity;
     private String progressUnits;
     private Integer shard;
     private UUID id;
     private Long sequenceNumber;
-    private boolean abortable;
-    private boolean userTask;
+    private Boolean abortable;
+    private Boolean userTask;
     private Boolean internal;
     private TaskImpl parent;
     private UUID parentId;
+    private LinkedHashMap<String, String> labels;
+    private Duration deadline;
+    private Duration stallThreshold;
+    private TaskImpl made;
 
     TaskBuilder(TaskModule module, String type) {
         this.module = module;
@@ -38,48 +50,56 @@ public final class TaskBuilder {
 
     /** Which part of the operation the task covers, e.g. {@code "keyspace"}, {@code "file"}. */
     public TaskBuilder scope(String scope) {
+        requireUnset("scope", this.scope);
         this.scope = Objects.requireNonNull(scope, "scope");
         return this;
     }
 
     /** The keyspace the task works on; {@code ""} when unused. */
     public TaskBuilder keyspace(String keyspace) {
+        requireUnset("keyspace", this.keyspace);
         this.keyspace = Objects.requireNonNull(keyspace, "keyspace");
         return this;
     }
 
     /** The table the task works on; {@code ""} when unused. */
     public TaskBuilder table(String table) {
+        requireUnset("table", this.table);
         this.table = Objects.requireNonNull(table, "table");
         return this;
     }
 
     /** A free-form, task-specific entity, e.g. a path; {@code ""} when unused. */
     public TaskBuilder entity(String entity) {
+        requireUnset("entity", this.entity);
         this.entity = Objects.requireNonNull(entity, "entity");
         return this;
     }
 
     /** What progress is counted in, e.g. {@code "bytes"}. A child must use its parent's units. */
     public TaskBuilder progressUnits(String units) {
+        requireUnset("progressUnits", this.progressUnits);
         this.progressUnits = Objects.requireNonNull(units, "progressUnits");
         return this;
     }
 
     /** The shard that owns the task, from 0 to {@link TaskManager#shardCount()} - 1. */
     public TaskBuilder shard(int shard) {
+        requireUnset("shard", this.shard);
         this.shard = shard;
         return this;
     }
 
     /** Uses this id instead of a random one; creation fails if a registered task has it. */
     public TaskBuilder id(UUID id) {
+        requireUnset("id", this.id);
         this.id = Objects.requireNonNull(id, "id");
         return this;
     }
 
     /** Uses this sequence number instead of inheriting or drawing one. */
     public TaskBuilder sequenceNumber(long sequenceNumber) {
+        requireUnset("sequenceNumber", this.sequenceNumber);
         this.sequenceNumber = sequenceNumber;
         return this;
     }
@@ -91,6 +111,7 @@ public final class TaskBuilder {
 
     /** Whether the API may abort the task (library code always may). */
     public TaskBuilder abortable(boolean abortable) {
+        requireUnset("abortable", this.abortable);
         this.abortable = abortable;
         return this;
     }
@@ -102,12 +123,14 @@ public final class TaskBuilder {
 
     /** Whether the task was started on behalf of a user. */
     public TaskBuilder userTask(boolean userTask) {
+        requireUnset("userTask", this.userTask);
         this.userTask = userTask;
         return this;
     }
 
     /** Hides the task from default listings, or shows a child that would be hidden by default. */
     public TaskBuilder internal(boolean internal) {
+        requireUnset("internal", this.internal);
         this.internal = internal;
         return this;
     }
@@ -117,14 +140,75 @@ public final class TaskBuilder {
      * in another module.
      */
     public TaskBuilder parent(UUID parentId) {
+        requireUnset("parent", this.parent != null ? this.parent.id : this.parentId);
         this.parentId = Objects.requireNonNull(parentId, "parentId");
-        this.parent = null;
         return this;
     }
 
     TaskBuilder parent(TaskImpl parent) {
         this.parent = parent;
-        this.parentId = null;
+        return this;
+    }
+
+    /**
+     * Adds a label (SPEC §21): who started the task, a ticket, a tenant. Labels are set at
+     * creation, never change, are returned in snapshots and can be filtered on. Children do not
+     * inherit them.
+     *
+     * @throws IllegalArgumentException if the key is empty or longer than 128 characters, the value
+     *                                  longer than 1024, or the task would carry more than 32 labels
+     * @throws IllegalStateException    if this key was already given
+     */
+    public TaskBuilder label(String key, String value) {
+        Labels.validate(key, value);
+        if (labels == null) {
+            labels = new LinkedHashMap<>();
+        } else if (labels.containsKey(key)) {
+            throw new IllegalStateException("label '" + key + "' was already set to '" + labels.get(key) + "'");
+        }
+        if (labels.size() == Labels.MAX_LABELS) {
+            throw new IllegalArgumentException("a task carries at most " + Labels.MAX_LABELS + " labels; '" + key
+                    + "' would be one more");
+        }
+        labels.put(key, value);
+        return this;
+    }
+
+    /** Adds every entry of {@code labels} as a {@link #label(String, String)}. */
+    public TaskBuilder labels(Map<String, String> labels) {
+        Objects.requireNonNull(labels, "labels").forEach(this::label);
+        return this;
+    }
+
+    /**
+     * Aborts the task if it is still running this long after its creation (SPEC §20), with
+     * the reason {@code deadline exceeded (PT30S)} and {@code "deadline"} as the requester. Checked
+     * by housekeeping, so it acts within one housekeeping interval of the deadline.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public TaskBuilder deadline(Duration deadline) {
+        requireUnset("deadline", this.deadline);
+        if (Objects.requireNonNull(deadline, "deadline").isNegative() || deadline.isZero()) {
+            throw new IllegalArgumentException("deadline must be positive, got " + deadline);
+        }
+        this.deadline = deadline;
+        return this;
+    }
+
+    /**
+     * Marks the task stalled when it runs this long without any change of state or progress in its
+     * subtree (SPEC §19), overriding the module's {@linkplain TaskModule#setStallThreshold
+     * default}; {@link Duration#ZERO} turns stall detection off for this task.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public TaskBuilder stallThreshold(Duration threshold) {
+        requireUnset("stallThreshold", this.stallThreshold);
+        if (Objects.requireNonNull(threshold, "stallThreshold").isNegative()) {
+            throw new IllegalArgumentException("stallThreshold must not be negative, got " + threshold);
+        }
+        this.stallThreshold = threshold;
         return this;
     }
 
@@ -134,16 +218,37 @@ public final class TaskBuilder {
      *
      * @throws IllegalArgumentException for an unknown parent, an id in use, a shard out of range or
      *                                  progress units that differ from the parent's
-     * @throws IllegalStateException    if the module is stopped or the task manager closed
+     * @throws IllegalStateException    if the module is stopped, the task manager closed, or this
+     *                                  builder already made its task
      */
     public Task start(TaskBody body) {
         Objects.requireNonNull(body, "body");
-        TaskImpl task = register();
+        return launch(context -> {
+            body.run(context);
+            return null;
+        });
+    }
+
+    /**
+     * Creates the task and runs {@code body} on the task manager's executor, like
+     * {@link #start(TaskBody)}; what the body returns is delivered by {@link ResultTask#result()}.
+     * Same exceptions as {@link #start(TaskBody)}.
+     *
+     * @param <T> the type of the result
+     */
+    @SuppressWarnings("unchecked") // the task's result is whatever body returns, a T
+    public <T> ResultTask<T> submit(TaskFunction<T> body) {
+        Objects.requireNonNull(body, "body");
+        return (ResultTask<T>) (ResultTask<?>) launch(body);
+    }
+
+    private TaskImpl launch(TaskFunction<?> body) {
+        TaskImpl task = register(true);
         TaskManager manager = module.manager();
         try {
             manager.executor().execute(() -> manager.run(task, body));
         } catch (RejectedExecutionException e) {
-            task.finish(false, Errors.render(e));
+            task.finish(false, e);
         }
         return task;
     }
@@ -153,15 +258,28 @@ public final class TaskBuilder {
      * fails it. Same exceptions as {@link #start(TaskBody)}.
      */
     public TrackedTask track() {
-        return register();
+        return register(false);
     }
 
     /**
      * Hands the settings, not the builder, to the module: kept this small so it inlines and the JIT
      * can scalar-replace the builder, which otherwise costs an allocation per task.
      */
-    private TaskImpl register() {
-        return module.create(type, scope, keyspace, table, entity, progressUnits, shard, id, sequenceNumber,
-                abortable, userTask, internal, parent, parentId);
+    private TaskImpl register(boolean managed) {
+        if (made != null) {
+            throw new IllegalStateException("this builder already made task " + made.id
+                    + "; a builder makes one task, use a new one for the next");
+        }
+        TaskImpl task = module.create(type, scope, keyspace, table, entity, progressUnits, shard, id, sequenceNumber,
+                abortable != null && abortable, userTask != null && userTask, internal, parent, parentId, managed,
+                labels, deadline, stallThreshold);
+        made = task;
+        return task;
+    }
+
+    private static void requireUnset(String setting, Object current) {
+        if (current != null) {
+            throw new IllegalStateException(setting + " was already set to " + current);
+        }
     }
 }

@@ -1,10 +1,21 @@
 package dev.taskmanager;
 
 /**
- * Observes task state changes, so that metrics, an event stream or persistence can attach without
- * touching the engine. Callbacks run synchronously on the thread that caused the change, outside the
- * engine's locks; keep them fast and non-blocking. An exception thrown by a listener is logged and
- * ignored. All methods do nothing by default.
+ * Observes task changes, so that an event stream, metrics or a history store can attach without
+ * touching the engine (SPEC §23). All methods do nothing by default.
+ *
+ * <p><b>Contract.</b> Callbacks run synchronously on the thread that caused the change (a task's
+ * body, the thread that aborted it, housekeeping), after the change is visible and outside the
+ * engine's locks. They must be fast and must never block: a listener that needs to do I/O hands the
+ * event to its own bounded queue and coalesces (keeps the newest state per task) when it falls
+ * behind. An exception thrown by a listener is logged and ignored. When no listener is registered,
+ * an event costs one volatile read.
+ *
+ * <p>Each event carries the live handle: {@link Task#status()} builds the task's full snapshot at
+ * the time the listener asks, and works even after the task left the registry. Events of one task
+ * arrive in the order its changes happened, except that progress events may interleave with others
+ * when several threads report for the same task. Progress events can be frequent (one per report);
+ * readers that only need the latest state should coalesce them.
  */
 public interface TaskListener {
 
@@ -17,13 +28,31 @@ public interface TaskListener {
     }
 
     /**
-     * A task reported progress. Called on every report; a listener that only needs a sample should
-     * throttle itself.
+     * A task reported progress (or declared a total). Called on every report; a listener that only
+     * needs a sample should throttle or coalesce.
      */
     default void onProgress(Task task) {
     }
 
-    /** A task completed; {@code status} is its final snapshot. */
+    /**
+     * A task was asked to abort; called once per task, for every task the abort cascades to, before
+     * the task ends. A tracked task aborted before it started ends right after this event.
+     */
+    default void onAbortRequested(Task task, AbortRequest request) {
+    }
+
+    /** A running task with a stall threshold made no progress for that long (SPEC §19). */
+    default void onStalled(Task task) {
+    }
+
+    /** A stalled task made progress again; a stalled task that ends gets {@link #onFinished} instead. */
+    default void onRecovered(Task task) {
+    }
+
+    /**
+     * A task completed; {@code status} is its final snapshot, with {@link TaskStatus#aborted()}
+     * telling an aborted task from one that failed by itself.
+     */
     default void onFinished(TaskStatus status) {
     }
 

@@ -3,10 +3,11 @@ package dev.taskmanager;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -31,9 +32,11 @@ import java.util.stream.Stream;
  *
  * <h2>Design note</h2>
  * <p><b>Registry.</b> Each shard is one {@link ConcurrentHashMap} from id to live task, holding the
- * tasks of every module; a lookup by id probes each shard, a module listing walks the shards and
- * keeps its own tasks. One map operation to register and one to unregister keeps the lifecycle of a
- * task within a small factor of a bare map put and remove.
+ * tasks of every module: a lookup by id probes each shard. Each module also keeps, per shard, an
+ * append-only log of its tasks in creation order ({@link TaskLog}), which stamps each task's
+ * creation time so that the log is sorted by {@code (createdTime, id)}: listings walk only their
+ * module's logs, and query pages seek into them. Registering a task is one log append and one map
+ * insert; unregistering clears its log slot and removes it from the map.
  *
  * <p><b>Threading.</b> Managed bodies run on the {@linkplain Builder#executor executor}; everything
  * else runs on the caller's thread. Each live task guards its own fields with its monitor and no
@@ -49,7 +52,8 @@ import java.util.stream.Stream;
  * {@link Ticker}, goes into a FIFO lane per TTL value ({@link Expiry}), O(1) per task, with no timer
  * or thread per task. One housekeeping job on the scheduler expires due tasks in batches; lookups and
  * listings also treat a task past its deadline as gone, so expiry is exact to the tick as seen from
- * the API even between housekeeping runs.
+ * the API even between housekeeping runs. The same job checks the tasks that have a stall threshold
+ * or a deadline ({@link Watch}).
  *
  * <p>Thread-safe. Close it to stop every module (with a bound) and release its threads.
  */
@@ -72,11 +76,13 @@ public final class TaskManager implements AutoCloseable {
     private final Duration stopTimeout;
     private final Expiry expiry;
     private final Listeners listeners = new Listeners();
+    /** Running tasks with a stall threshold and tasks with a deadline, checked by housekeeping. */
+    private final Set<TaskImpl> watched = ConcurrentHashMap.newKeySet();
     private volatile long taskTtlNanos;
     private volatile long userTaskTtlNanos;
     private volatile boolean closed;
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"}) // an array of a generic type
     private TaskManager(Builder builder) {
         int shardCount = builder.shards != null ? builder.shards : 1;
         this.shards = new ConcurrentHashMap[shardCount];
@@ -209,6 +215,23 @@ public final class TaskManager implements AutoCloseable {
         });
     }
 
+    /**
+     * The task and its descendants breadth-first, as {@link #statusRecursive(UUID)} reads them, built
+     * lazily as the stream is consumed (see {@link Task#statusTree()}): for rendering a huge tree as it
+     * is read. In seed mode a finished task is unregistered by this read, once its own snapshot is
+     * taken.
+     */
+    public Optional<Stream<TaskStatus>> statusTree(UUID id) {
+        return find(id).map(task -> {
+            java.util.Iterator<TaskStatus> statuses = task.statusTree().iterator();
+            TaskStatus first = statuses.next();
+            unregisterIfSeedMode(task, first.state());
+            return Stream.concat(Stream.of(first), java.util.stream.StreamSupport.stream(
+                    java.util.Spliterators.spliteratorUnknownSize(statuses,
+                            java.util.Spliterator.ORDERED | java.util.Spliterator.NONNULL), false));
+        });
+    }
+
     private void unregisterIfSeedMode(Task task, TaskState state) {
         if (unregisterFinishedOnRead && state.isTerminal() && task instanceof TaskImpl) {
             unregister((TaskImpl) task);
@@ -242,12 +265,26 @@ public final class TaskManager implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** Every registered task not past its TTL, across shards; lazy and weakly consistent. */
-    Stream<TaskImpl> registered() {
-        long now = ticker.read();
-        return Arrays.stream(shards)
-                .flatMap(shard -> shard.values().stream())
-                .filter(task -> !Expiry.isExpired(task, now));
+    /**
+     * One page of the tasks of every module (or of the module the query names) that match
+     * {@code query} (SPEC §22); see {@link TaskQuery} for the order and the paging
+     * guarantee. Tasks of a module that was stopped and removed are not found by queries.
+     */
+    public TaskPage query(TaskQuery query) {
+        return Queries.page(this, Objects.requireNonNull(query, "query"), modulesOf(query));
+    }
+
+    /** How many tasks match {@code query}, ignoring its cursor and limit; visits every candidate. */
+    public long count(TaskQuery query) {
+        return Queries.count(this, Objects.requireNonNull(query, "query"), modulesOf(query));
+    }
+
+    private Collection<TaskModule> modulesOf(TaskQuery query) {
+        if (query.module() == null) {
+            return new ArrayList<>(modules.values());
+        }
+        TaskModule module = modules.get(query.module());
+        return module == null ? List.of() : List.of(module);
     }
 
     // ---------------------------------------------------------------- registry
@@ -261,7 +298,12 @@ public final class TaskManager implements AutoCloseable {
         if (!shards[task.shard].remove(task.id, task)) {
             return false;
         }
+        task.module.logs()[task.shard].remove(task);
+        if (task.expiryLane != null) { // racy peek; confirmed under the lane's lock
+            expiry.unlink(task);
+        }
         task.seal();
+        task.leftRegistry();
         listeners.unregistered(task);
         return true;
     }
@@ -281,13 +323,63 @@ public final class TaskManager implements AutoCloseable {
     }
 
     /**
-     * Runs housekeeping now: unregisters every retained task past its TTL. The manager also does this
+     * Runs housekeeping now: unregisters every retained task past its TTL, acts on deadlines and
+     * stalls, and releases the registry's emptied index chunks. The manager also does this
      * periodically on its scheduler; tests with a fake {@link Ticker} call it after advancing time.
      *
      * @return how many tasks expired
      */
     public int cleanUp() {
-        return expiry.expire(this::unregister);
+        int expired = expiry.expire(this::unregister);
+        checkWatched();
+        for (TaskModule module : modules.values()) {
+            for (TaskLog log : module.logs()) {
+                log.sweep();
+            }
+        }
+        return expired;
+    }
+
+    /**
+     * Aborts the watched tasks past their deadline and marks those that stalled (SPEC
+     * §19–20); forgets the tasks that ended or have nothing left to check.
+     */
+    private void checkWatched() {
+        if (watched.isEmpty()) {
+            return;
+        }
+        long now = ticker.read();
+        for (TaskImpl task : watched) {
+            Watch watch = task.watch;
+            if (task.state().isTerminal() || watch.isSpent()) {
+                watched.remove(task);
+                continue;
+            }
+            if (watch.deadlinePassed(now)) {
+                task.abort(watch.deadlineReason(), "deadline");
+            }
+            if (task.state() == TaskState.RUNNING) {
+                watch.checkStall(now, () -> listeners.stalled(task));
+            }
+        }
+    }
+
+    /** Starts watching a task with a deadline, from its creation. */
+    void watch(TaskImpl task) {
+        watched.add(task);
+    }
+
+    /** A watched task started: its stall clock starts now. */
+    void watchStarted(TaskImpl task) {
+        task.watch.lastChangeTick = ticker.read();
+        if (task.watch.stallAfterNanos > 0) {
+            watched.add(task);
+        }
+    }
+
+    /** A watched task ended. */
+    void unwatch(TaskImpl task) {
+        watched.remove(task);
     }
 
     private void housekeepingRun() {
@@ -299,21 +391,29 @@ public final class TaskManager implements AutoCloseable {
         }
     }
 
-    /** Runs a managed task's body on the current (executor) thread. */
-    void run(TaskImpl task, TaskBody body) {
+    /**
+     * Runs a managed task's body on the current (executor) thread; what it returns is the task's
+     * result. An unexpected exception is logged once, at debug, with its stack trace.
+     */
+    void run(TaskImpl task, TaskFunction<?> body) {
         if (!task.begin()) {
             return;
         }
         listeners.started(task);
+        Object result = null;
         Throwable failure = null;
         try {
-            body.run(new ManagedContext(task));
+            result = body.call(new ManagedContext(task));
         } catch (Throwable t) {
             failure = t;
         }
         task.stopInterrupting();
         Thread.interrupted(); // an abort's interrupt must not leak into the executor's next job
-        task.finish(failure == null, failure == null ? null : Errors.render(failure));
+        if (failure != null && !(failure instanceof TaskFailedException) && !(failure instanceof TaskAbortedException)) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "Task " + task.id + " (" + task.module.name() + "/" + task.type
+                    + ") failed", failure);
+        }
+        task.finish(failure == null, failure == null ? result : failure);
         if (failure instanceof VirtualMachineError) {
             throw (VirtualMachineError) failure;
         }
@@ -335,7 +435,28 @@ public final class TaskManager implements AutoCloseable {
                 check(all.put(task.id, task) == null, "task " + task + " is registered in two shards");
             }
         }
+        java.util.Set<TaskImpl> logged = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        java.util.Set<TaskModule> everyModule = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        everyModule.addAll(modules.values());
         for (TaskImpl task : all.values()) {
+            everyModule.add(task.module);
+        }
+        for (TaskModule module : everyModule) {
+            TaskLog[] logs = module.logs();
+            for (int i = 0; i < logs.length; i++) {
+                String name = "log of module " + module.name() + " on shard " + i;
+                logs[i].assertConsistent(name);
+                for (TaskImpl task : logs[i].snapshotForCheck()) {
+                    check(all.get(task.id) == task, name + " holds " + task + ", which is not registered");
+                    check(task.module == module && task.shard == i, name + " holds " + task + " of another log");
+                    check(logged.add(task), task + " is in two logs");
+                }
+            }
+        }
+        check(logged.size() == all.size(), "the logs hold " + logged.size() + " tasks, the registry "
+                + all.size());
+        for (TaskImpl task : all.values()) {
+            check(task.expiryLane == null || task.state().isTerminal(), "running " + task + " waits for expiry");
             java.util.Set<UUID> seen = new java.util.HashSet<>();
             for (Object child : task.childrenForCheck()) {
                 UUID childId = child instanceof TaskImpl ? ((TaskImpl) child).id : ((FoldedTask) child).id();
@@ -450,9 +571,23 @@ public final class TaskManager implements AutoCloseable {
         return clock != null ? EpochNanos.now(clock) : systemWallClock.epochNanos();
     }
 
+    long tickNow() {
+        return ticker.read();
+    }
+
     /** How many tasks are queued for expiry; for tests and benchmarks. */
     int expiryQueued() {
         return expiry.queued();
+    }
+
+    /** How many expiry lanes exist; for tests. */
+    int expiryLanes() {
+        return expiry.laneCount();
+    }
+
+    /** How many tasks housekeeping watches for stalls and deadlines; for tests. */
+    int watchedCount() {
+        return watched.size();
     }
 
     void ensureOpen() {

@@ -9,8 +9,8 @@ package dev.taskmanager;
 public interface TrackedTask extends Task {
 
     /**
-     * Moves the task from {@code created} to {@code running}. If an abort was requested before, the
-     * task fails at once instead (SPEC §9.5).
+     * Moves the task from {@code created} to {@code running}. If an abort already ended the task
+     * before it started (SPEC §15.3), this does nothing.
      *
      * @throws IllegalStateException if the task was already started
      */
@@ -24,7 +24,8 @@ public interface TrackedTask extends Task {
     boolean complete();
 
     /**
-     * Fails the task, rendering {@code error} as "type (message)".
+     * Fails the task, rendering {@code error} as "type (message)" (a {@link TaskFailedException} as
+     * its message alone); {@link Task#failure()} then returns {@code error} itself.
      *
      * @return false if the task had already completed
      */

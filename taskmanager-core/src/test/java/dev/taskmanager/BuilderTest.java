@@ -68,4 +68,60 @@ class BuilderTest {
             assertThat(unregistered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         }
     }
+
+    @Test
+    void aTaskBuilderRejectsARepeatedSettingNamingTheValueAlreadyGiven() {
+        try (TaskManager tm = new FakeTime().builder().build()) {
+            TaskModule module = tm.module("m");
+
+            assertThatThrownBy(() -> module.task("t").scope("node").scope("table"))
+                    .isInstanceOf(IllegalStateException.class).hasMessage("scope was already set to node");
+            assertThatThrownBy(() -> module.task("t").abortable().abortable(false))
+                    .isInstanceOf(IllegalStateException.class).hasMessage("abortable was already set to true");
+            assertThatThrownBy(() -> module.task("t").label("tenant", "a").label("tenant", "b"))
+                    .isInstanceOf(IllegalStateException.class).hasMessage("label 'tenant' was already set to 'a'");
+            TrackedTask parent = module.task("t").track();
+            assertThatThrownBy(() -> parent.child("t").parent(parent.id()))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("parent was already set");
+        }
+    }
+
+    @Test
+    void aTaskBuilderMakesExactlyOneTask() {
+        try (TaskManager tm = new FakeTime().builder().executor(Runnable::run).build()) {
+            TaskBuilder builder = tm.module("m").task("t");
+            TrackedTask first = builder.track();
+
+            assertThatThrownBy(builder::track).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("already made task " + first.id());
+            assertThatThrownBy(() -> builder.start(ctx -> { })).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> builder.submit(ctx -> 1)).isInstanceOf(IllegalStateException.class);
+            assertThat(tm.module("m").tasks()).hasSize(1);
+        }
+    }
+
+    @Test
+    void taskSettingsAreValidatedNamingTheSettingAndValue() {
+        try (TaskManager tm = new FakeTime().builder().build()) {
+            TaskModule module = tm.module("m");
+
+            assertThatThrownBy(() -> module.task("t").deadline(Duration.ZERO))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("deadline must be positive, got PT0S");
+            assertThatThrownBy(() -> module.task("t").stallThreshold(Duration.ofSeconds(-1)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stallThreshold")
+                    .hasMessageContaining("PT-1S");
+            assertThatThrownBy(() -> module.task("t").label("", "x"))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("label key");
+            assertThatThrownBy(() -> module.task("t").label("k", "v".repeat(1025)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'k'").hasMessageContaining("1025");
+            TaskBuilder many = module.task("t");
+            for (int i = 0; i < 32; i++) {
+                many.label("k" + i, "v");
+            }
+            assertThatThrownBy(() -> many.label("k32", "v"))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most 32 labels");
+            assertThatThrownBy(() -> module.setStallThreshold(Duration.ofSeconds(-2)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT-2S");
+        }
+    }
 }

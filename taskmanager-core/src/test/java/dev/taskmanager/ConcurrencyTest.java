@@ -125,6 +125,9 @@ class ConcurrencyTest {
                 List<UUID> listed = module.tasks(TaskFilter.DEFAULT.withInternal(true))
                         .map(TaskStats::id).collect(Collectors.toList());
                 assertThat(new HashSet<>(listed)).hasSameSizeAs(listed);
+                List<UUID> queried = tm.query(TaskQuery.builder().includeInternal(true).limit(500).build()).tasks()
+                        .stream().map(TaskStats::id).collect(Collectors.toList());
+                assertThat(new HashSet<>(queried)).hasSameSizeAs(queried);
             } else if (choice < 90 && !mine.isEmpty()) {
                 waiters.add(mine.get(random.nextInt(mine.size())).done());
             } else {

@@ -119,7 +119,8 @@ class FoldingTest {
         TaskStatus record = root.statusRecursive().get(1);
         TaskStatus expected = new TaskStatus(child.id(), "repair", "stream", TaskKind.NODE, "table", TaskState.DONE,
                 true, FakeTime.START.plusSeconds(1), FakeTime.START.plusSeconds(3), "", root.id(), 1, 0, "ks", "t",
-                "e", "ranges", new TaskProgress(3, 4), List.of(), false, true);
+                "e", "ranges", new TaskProgress(3, 4), List.of(), false, true, FakeTime.START.plusSeconds(1),
+                FakeTime.START.plusSeconds(3), null, null, null, false, null, java.util.Map.of());
         assertThat(record).isEqualTo(expected);
     }
 
@@ -173,5 +174,28 @@ class FoldingTest {
 
         assertThat(root.status().children()).containsExactly(child.id());
         assertThat(tm.find(child.id())).isEmpty();
+    }
+
+    /** Regression: a drained child stayed in its parent's live children, so the parent never folded. */
+    @Test
+    void aChildDrainedWhileWaitingForItsChildrenLeavesItsParentAsARecord() {
+        TrackedTask root = module.task("repair").track();
+        root.start();
+        TrackedTask mid = root.child("repair").track();
+        mid.start();
+        TrackedTask leaf = mid.child("repair").track();
+        leaf.start();
+        mid.fail("partial");
+
+        module.drain();
+
+        assertThat(tm.find(mid.id())).isEmpty();
+        assertThat(root.status().children()).containsExactly(mid.id());
+        assertThat(root.statusRecursive().get(1).error()).isEqualTo("partial");
+        tm.assertConsistent();
+        leaf.complete();
+        assertThat(tm.find(leaf.id())).as("an orphan now, kept under the TTL").isPresent();
+        root.complete();
+        tm.assertConsistent();
     }
 }

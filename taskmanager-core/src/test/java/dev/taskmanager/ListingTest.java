@@ -57,6 +57,37 @@ class ListingTest {
         assertThat(ids(module.tasks())).containsExactly(mine.id());
     }
 
+    /** Regression: a listing buffered a whole shard's tasks per request (JDK-8196106, issue 11). */
+    @Test
+    void aListingIsLazyAndSeesTasksRegisteredInItsShardAfterItBegan() {
+        TrackedTask first = module.task("c").shard(0).track();
+        TrackedTask second = module.task("c").shard(0).track();
+        java.util.Iterator<TaskStats> listing = module.tasks().iterator();
+        assertThat(listing.next().id()).isEqualTo(first.id());
+
+        TrackedTask third = module.task("c").shard(0).track();
+        second.start();
+
+        TaskStats next = listing.next();
+        assertThat(next.id()).isEqualTo(second.id());
+        assertThat(next.state()).as("read when reached, not when the listing began").isEqualTo(TaskState.RUNNING);
+        assertThat(listing.next().id()).isEqualTo(third.id());
+        assertThat(listing.hasNext()).isFalse();
+    }
+
+    @Test
+    void aListingSkipsTasksUnregisteredAfterItBegan() {
+        TrackedTask first = module.task("c").track();
+        TrackedTask second = module.task("c").track();
+        second.complete();
+        java.util.Iterator<TaskStats> listing = module.tasks().iterator();
+        assertThat(listing.next().id()).isEqualTo(first.id());
+
+        tm.unregister(second.id());
+
+        assertThat(listing.hasNext()).isFalse();
+    }
+
     @Test
     void listingSummariesCarryEveryField() {
         TrackedTask task = module.task("major compaction").scope("keyspace").keyspace("ks").table("t")
@@ -65,14 +96,16 @@ class ListingTest {
 
         TaskStats stats = module.tasks().findFirst().orElseThrow();
         assertThat(stats).isEqualTo(new TaskStats(task.id(), "compaction", TaskState.RUNNING, "major compaction",
-                TaskKind.NODE, "keyspace", "ks", "t", "e", 1, 1, FakeTime.START, null));
+                TaskKind.NODE, "keyspace", "ks", "t", "e", 1, 1, FakeTime.START, null, FakeTime.START, null, false,
+                false, null, false, null, java.util.Map.of()));
     }
 
     @Test
     void clusterTasksAreListedAndFoundThroughTheirProvider() {
         UUID id = UUID.randomUUID();
         TaskStats clusterStats = new TaskStats(id, "compaction", TaskState.RUNNING, "global", TaskKind.CLUSTER,
-                "cluster", "ks", "", "", 0, 0, FakeTime.START, null);
+                "cluster", "ks", "", "", 0, 0, FakeTime.START, null, FakeTime.START, null, false, false, null, false,
+                null, java.util.Map.of());
         Task clusterTask = new ClusterTask(clusterStats);
         module.clusterTasks(new ClusterTaskProvider() {
             @Override
@@ -124,7 +157,8 @@ class ListingTest {
         public TaskStatus status() {
             return new TaskStatus(stats.id(), stats.module(), stats.type(), TaskKind.CLUSTER, stats.scope(),
                     stats.state(), false, stats.startTime(), null, "", null, 0, 0, stats.keyspace(), "", "", "",
-                    TaskProgress.NONE, List.of(), false, false);
+                    TaskProgress.NONE, List.of(), false, false, stats.createdTime(), stats.createdTime(), null, null,
+                    null, false, null, java.util.Map.of());
         }
 
         @Override
@@ -148,7 +182,7 @@ class ListingTest {
         }
 
         @Override
-        public void abort(String reason) {
+        public void abort(String reason, String requestedBy) {
         }
 
         @Override

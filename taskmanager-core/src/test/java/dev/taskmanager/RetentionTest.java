@@ -216,4 +216,114 @@ class RetentionTest {
         assertThat(tm.cleanUp()).isEqualTo(count);
         assertThat(module.tasks()).isEmpty();
     }
+
+    /** Regression: drained tasks stayed referenced by their expiry lane until their TTL deadline (issue 11). */
+    @Test
+    void tasksThatLeaveEarlyAreUnlinkedFromTheirExpiryLane() {
+        TrackedTask drained = finishedRoot(false);
+        TrackedTask removed = finishedRoot(true);
+        TrackedTask kept = finishedRoot(false);
+        assertThat(tm.expiryQueued()).isEqualTo(3);
+        java.lang.ref.WeakReference<TrackedTask> drainedRef = new java.lang.ref.WeakReference<>(drained);
+
+        tm.unregister(removed.id());
+        assertThat(tm.expiryQueued()).isEqualTo(2);
+        kept.abort(); // a no-op on a finished task: it stays queued
+        module.drain();
+        assertThat(tm.expiryQueued()).isZero();
+        assertThat(tm.expiryLanes()).as("emptied lanes are removed").isZero();
+
+        drained = null;
+        for (int i = 0; i < 20 && drainedRef.get() != null; i++) {
+            System.gc();
+        }
+        assertThat(drainedRef.get()).as("nothing in the engine keeps a drained task").isNull();
+    }
+
+    /** Regression: one expiry lane per distinct TTL value was never removed (issue 11). */
+    @Test
+    void lanesOfPastTtlValuesAreRemovedOnceTheyEmpty() {
+        for (int i = 1; i <= 1000; i++) {
+            tm.setTaskTtl(Duration.ofMillis(i));
+            finishedRoot(false);
+        }
+        assertThat(tm.expiryLanes()).isEqualTo(1000);
+
+        time.advance(Duration.ofMillis(500));
+        tm.cleanUp();
+        assertThat(tm.expiryLanes()).isEqualTo(500);
+        time.advance(Duration.ofMillis(500));
+        tm.cleanUp();
+
+        assertThat(tm.expiryLanes()).isZero();
+        assertThat(tm.expiryQueued()).isZero();
+        finishedRoot(false);
+        assertThat(tm.expiryLanes()).as("a retired lane's TTL gets a fresh lane").isEqualTo(1);
+    }
+
+    @Test
+    void schedulingRacingWithLaneRetirementLosesNoTask() throws Exception {
+        tm.setTaskTtl(Duration.ofNanos(1));
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            java.util.concurrent.CyclicBarrier go = new java.util.concurrent.CyclicBarrier(3);
+            java.util.concurrent.atomic.AtomicBoolean finishing = new java.util.concurrent.atomic.AtomicBoolean(true);
+            java.util.List<java.util.concurrent.Future<?>> work = new java.util.ArrayList<>();
+            for (int w = 0; w < 2; w++) {
+                work.add(threads.submit(() -> {
+                    go.await();
+                    for (int i = 0; i < 20_000; i++) {
+                        finishedRoot(false);
+                    }
+                    return null;
+                }));
+            }
+            java.util.concurrent.Future<?> housekeeping = threads.submit(() -> {
+                go.await();
+                while (finishing.get()) {
+                    time.advance(Duration.ofNanos(1));
+                    tm.cleanUp();
+                }
+                return null;
+            });
+            for (java.util.concurrent.Future<?> f : work) {
+                f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            finishing.set(false);
+            housekeeping.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            threads.shutdownNow();
+        }
+        time.advance(Duration.ofSeconds(1));
+        tm.cleanUp();
+
+        assertThat(tm.registeredCount()).as("every task found its lane and expired").isZero();
+        assertThat(tm.expiryQueued()).isZero();
+        assertThat(tm.expiryLanes()).isZero();
+    }
+
+    @Test
+    void theIndexReleasesItsEmptiedChunks() {
+        tm.setTaskTtl(Duration.ZERO);
+        TrackedTask survivor = module.task("repair").track();
+        for (int i = 0; i < 10_000; i++) {
+            finishedRoot(false);
+        }
+        TrackedTask last = module.task("repair").track();
+        int chunks = 0;
+        for (TaskLog log : module.logs()) {
+            chunks += log.chunkCount();
+        }
+        assertThat(chunks).as("appends sweep as they go").isLessThan(20);
+
+        tm.cleanUp();
+
+        int left = 0;
+        for (TaskLog log : module.logs()) {
+            left += log.chunkCount();
+        }
+        assertThat(left).as("the survivor's chunk and the tail").isEqualTo(2);
+        assertThat(module.tasks()).extracting(TaskStats::id).containsExactly(survivor.id(), last.id());
+        tm.assertConsistent();
+    }
 }

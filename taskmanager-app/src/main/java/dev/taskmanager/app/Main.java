@@ -62,6 +62,9 @@ public final class Main {
                 case "help":
                     out.print(usage());
                     return 0;
+                case "--version":
+                    // one version for the whole jar; the CLI module carries it
+                    return TasksCli.run(out, err, "tasks", "--version");
                 case "tasks":
                     return TasksCli.run(out, err, args);
                 case "serve":
@@ -103,6 +106,8 @@ public final class Main {
                 "        start a files operation on a server; prints the task id; see 'files --help'",
                 "  --help",
                 "        print this help",
+                "  --version",
+                "        print the version",
                 "",
                 "Start with: taskmanager demo",
                 "");

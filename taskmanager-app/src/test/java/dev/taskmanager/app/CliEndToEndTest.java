@@ -2,7 +2,15 @@ package dev.taskmanager.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -191,5 +199,122 @@ class CliEndToEndTest {
         assertThat(run.out()).isEmpty();
         assertThat(run.err()).contains("GET", "/task_manager/task_status/" + id, "status code 400",
                 "task with id " + id + " not found");
+    }
+
+    @Test
+    void outputJsonOfEverySubcommandParsesBackToWhatTheServerHolds() {
+        String root = testTask("entity=backup");
+        String child = testTask("parent_id=" + root);
+        String done = testTask("");
+        finish(done);
+
+        assertThat(list("tasks", "modules", "--output", "json")).contains("test", "files");
+        assertThat(list("tasks", "list", "test", "--output", "json"))
+                .extracting(task -> (Object) ((Map<?, ?>) task).get("task_id")).contains(root, done);
+
+        Map<String, Object> status = object("tasks", "status", root, "--output", "json");
+        assertThat(status).containsEntry("id", root).containsEntry("entity", "backup")
+                .containsEntry("children_ids", List.of(Map.of("task_id", child, "node", "127.0.0.1")));
+
+        assertThat(list("tasks", "tree", root, "--output", "json"))
+                .extracting(task -> (Object) ((Map<?, ?>) task).get("id")).containsExactly(root, child);
+        assertThat(object("tasks", "wait", done, "--output", "json")).containsEntry("state", "done");
+        assertThat(object("tasks", "wait", root, "--timeout", "0", "--output", "json"))
+                .isEqualTo(Map.of("id", root, "timed_out", true));
+        assertThat(object("tasks", "abort", root, "--output", "json")).isEqualTo(Map.of("id", root,
+                "abort_requested", false, "error", "task with id " + root + " cannot be aborted"));
+        assertThat(object("tasks", "ttl", "--set", "60", "--output", "json"))
+                .isEqualTo(Map.of("ttl", 60L, "previous", 60L));
+        assertThat(object("tasks", "drain", "--module", "test", "--output", "json"))
+                .isEqualTo(Map.of("drained", List.of("test")));
+    }
+
+    @Test
+    void treeCompactShowsEachTaskUnderItsParent() {
+        String root = testTask("entity=root");
+        String child = testTask("parent_id=" + root + "&entity=child");
+        String grandchild = testTask("parent_id=" + child + "&entity=grandchild");
+
+        Run run = server.run("tasks", "tree", root, "--compact");
+
+        assertThat(run.code()).as(run.toString()).isZero();
+        assertThat(run.out().lines().toList()).satisfiesExactly(
+                header -> assertThat(header).isEqualTo(
+                        "id" + " ".repeat(39) + "state   progress entity     error"),
+                r -> assertThat(r).isEqualTo(root + "     running          root"),
+                c -> assertThat(c).isEqualTo("  " + child + "   running          child"),
+                g -> assertThat(g).isEqualTo("    " + grandchild + " running          grandchild"));
+    }
+
+    @Test
+    void versionIsPrintedWithoutAServer() {
+        Run run = Run.main("tasks", "--version");
+        assertThat(run.code()).isZero();
+        assertThat(run.out()).matches("taskmanager \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\n");
+    }
+
+    /** {@link #json} of a command whose document is an array. */
+    private List<Object> list(String... args) {
+        Object value = json(args);
+        assertThat(value).isInstanceOf(List.class);
+        List<Object> list = new ArrayList<>();
+        ((List<?>) value).forEach(list::add);
+        return list;
+    }
+
+    /** {@link #json} of a command whose document is an object. */
+    private Map<String, Object> object(String... args) {
+        Object value = json(args);
+        assertThat(value).isInstanceOf(Map.class);
+        Map<String, Object> object = new LinkedHashMap<>();
+        ((Map<?, ?>) value).forEach((k, v) -> object.put((String) k, v));
+        return object;
+    }
+
+    /** Runs a command that prints one JSON document and parses it (maps, lists, longs, ...). */
+    private Object json(String... args) {
+        Run run = server.run(args);
+        assertThat(run.code()).as(run.toString()).isZero();
+        assertThat(run.out()).endsWith("\n").hasLineCount(1);
+        try (JsonParser parser = new JsonFactory().createParser(run.out())) {
+            parser.nextToken();
+            Object value = value(parser);
+            assertThat(parser.nextToken()).as("one document").isNull();
+            return value;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Object value(JsonParser parser) throws IOException {
+        switch (parser.currentToken()) {
+            case START_OBJECT: {
+                Map<String, Object> object = new LinkedHashMap<>();
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = parser.currentName();
+                    parser.nextToken();
+                    object.put(name, value(parser));
+                }
+                return object;
+            }
+            case START_ARRAY: {
+                List<Object> array = new ArrayList<>();
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    array.add(value(parser));
+                }
+                return array;
+            }
+            case VALUE_STRING:
+                return parser.getText();
+            case VALUE_NUMBER_INT:
+                return parser.getLongValue();
+            case VALUE_NUMBER_FLOAT:
+                return parser.getDoubleValue();
+            case VALUE_TRUE:
+            case VALUE_FALSE:
+                return parser.getBooleanValue();
+            default:
+                return null;
+        }
     }
 }

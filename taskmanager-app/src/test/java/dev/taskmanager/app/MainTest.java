@@ -25,6 +25,14 @@ class MainTest {
     }
 
     @Test
+    void versionPrintsTheJarsVersionLikeTheCommandsDo() {
+        Run run = Run.main("--version");
+
+        assertThat(run.code()).as(run.toString()).isZero();
+        assertThat(run.out()).matches("taskmanager \\S+\n").isEqualTo(Run.main("tasks", "--version").out());
+    }
+
+    @Test
     void anUnknownCommandIsAnUnrecognizedOperation() {
         Run run = Run.main("frobnicate");
 

@@ -105,6 +105,7 @@ class ProgressViewTest {
         Instant start = Instant.parse("2025-01-16T16:12:11Z");
         return new TaskStatus(id, "files", "manifest", TaskKind.NODE, scope, state, parent == null, start,
                 state.isTerminal() ? start.plusSeconds(2) : null, error, parent, 1, 0, "", "", entity, "bytes",
-                new TaskProgress(completed, total), List.of(), parent == null, parent != null);
+                new TaskProgress(completed, total), List.of(), parent == null, parent != null, start,
+                state.isTerminal() ? start.plusSeconds(2) : start, null, null, null, false, null, java.util.Map.of());
     }
 }

@@ -1,5 +1,9 @@
 package dev.taskmanager.cli;
 
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+
 /**
  * An expected failure of one invocation: its message is what goes to stderr (without a trailing
  * newline) and its exit code is what {@link TasksCli#run} returns.
@@ -29,5 +33,16 @@ class CliException extends RuntimeException {
 
     int exitCode() {
         return exitCode;
+    }
+
+    /** Why a file could not be read, in words ({@code NoSuchFileException}'s message is a path). */
+    static String fileProblem(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        return RestClient.reason(e);
     }
 }

@@ -2,15 +2,21 @@ package dev.taskmanager.cli;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Runs each subcommand of SPEC §14.1: which requests it sends, in which order, and what it prints.
- * Failures propagate as {@link CliException}s except where a status has a meaning of its own
- * (403 for {@code abort}, 408 and {@code --quiet} for {@code wait}, 400 while {@code tree} walks
- * every module), as in nodetool.
+ * Runs each subcommand of SPEC §14.1: which requests it sends, in which order, and what it prints,
+ * as text (nodetool's output, byte for byte) or, with {@code --output json}, as one JSON document
+ * (the documents are listed in {@code docs/cli.md}). Failures propagate as {@link CliException}s
+ * except where a status has a meaning of its own (403 for {@code abort}, 408 and {@code --quiet}
+ * for {@code wait}, 400 while {@code tree} walks every module), as in nodetool; on a failure
+ * nothing more is printed on {@code out}, so a JSON document is printed whole or not at all.
+ *
+ * <p>Text that came from the server is escaped ({@link TerminalText}) in text output; JSON output
+ * carries the exact values, JSON-escaped.
  *
  * <p>One instance per invocation; output goes to {@code out} only (errors are the caller's).
  */
@@ -27,27 +33,18 @@ final class Commands {
             "state", "sequence_number", "keyspace", "table", "entity", "shard", "start_time",
             "end_time");
 
-    /** Header of {@code tree}; the keys read for each column are in {@link #TREE_KEYS}. */
-    private static final List<String> TREE_COLUMNS = List.of("id", "type", "kind", "scope",
-            "state", "is_abortable", "start_time", "end_time", "error", "parent_id",
-            "sequence_number", "shard", "keyspace", "table", "entity", "progress_units", "total",
-            "completed", "children_ids");
-
-    private static final List<String> TREE_KEYS = List.of("id", "type", "kind", "scope",
-            "state", "is_abortable", "start_time", "end_time", "error", "parent_id",
-            "sequence_number", "shard", "keyspace", "table", "entity", "progress_units",
-            "progress_total", "progress_completed", "children_ids");
-
     private static final int DEFAULT_INTERVAL_SECONDS = 10;
 
     private final RestClient client;
     private final PrintStream out;
     private final Sleeper sleeper;
+    private final boolean json;
 
-    Commands(RestClient client, PrintStream out, Sleeper sleeper) {
+    Commands(RestClient client, PrintStream out, Sleeper sleeper, OutputFormat format) {
         this.client = client;
         this.out = out;
         this.sleeper = sleeper;
+        this.json = format == OutputFormat.JSON;
     }
 
     /** Runs the invocation's subcommand and returns its exit code. */
@@ -56,7 +53,7 @@ final class Commands {
             case MODULES -> modules();
             case LIST -> list(invocation);
             case STATUS -> status(invocation.positional());
-            case TREE -> tree(invocation.positional());
+            case TREE -> tree(invocation.positional(), invocation.has(Option.COMPACT));
             case WAIT -> waitFor(invocation);
             case ABORT -> abort(invocation.positional());
             case DRAIN -> drain(invocation.value(Option.MODULE));
@@ -65,10 +62,16 @@ final class Commands {
         };
     }
 
+    /** Text: one name per line. JSON: the array of names as the server sent it. */
     private int modules() {
+        Json.Arr modules = listModules();
+        if (json) {
+            printJson(modules);
+            return 0;
+        }
         StringBuilder sb = new StringBuilder();
-        for (Json module : listModules().elements()) {
-            sb.append(Cells.text(module)).append('\n');
+        for (Json module : modules.elements()) {
+            sb.append(TerminalText.escape(Cells.text(module))).append('\n');
         }
         print(sb.toString());
         return 0;
@@ -76,7 +79,8 @@ final class Commands {
 
     /**
      * Lists, then {@code iterations} times: sleep, two blank lines, list again (n+1 requests).
-     * Filters are sent only when given; {@code internal=true} only with {@code --internal}.
+     * Filters are sent only when given; {@code internal=true} only with {@code --internal}. JSON:
+     * each listing is the server's array, on a line of its own (no blank lines).
      */
     private int list(Invocation invocation) {
         String path = RestClient.path("list_module_tasks", invocation.positional());
@@ -95,32 +99,43 @@ final class Commands {
         long iterations = invocation.has(Option.ITERATIONS)
                 ? Long.parseLong(invocation.value(Option.ITERATIONS)) : 0;
 
-        print(statsTable(client.getArray(path, params)));
+        printListing(client.getArray(path, params));
         for (long i = 0; i < iterations; i++) {
             sleep(Duration.ofSeconds(interval));
-            print("\n\n");
-            print(statsTable(client.getArray(path, params)));
+            if (!json) {
+                print("\n\n");
+            }
+            printListing(client.getArray(path, params));
         }
         return 0;
     }
 
+    private void printListing(Json.Arr stats) {
+        if (json) {
+            printJson(stats);
+        } else {
+            print(statsTable(stats));
+        }
+    }
+
+    /** Text: status lines. JSON: the server's object. */
     private int status(String id) {
-        print(StatusPrinter.render(
-                client.getObject(RestClient.path("task_status", id), Map.of())));
+        Json.Obj status = client.getObject(RestClient.path("task_status", id), Map.of());
+        print(json ? status.toJsonText() + "\n" : StatusPrinter.render(status));
         return 0;
     }
 
     /**
      * With an id: that task's recursive status. Without: for each module in turn, its listed
      * tasks (no filters, so not the internal ones) and the recursive status of each, skipping
-     * tasks that answer 400 (they were unregistered between the list and the status). The table is
-     * printed once, at the end.
+     * tasks that answer 400 (they were unregistered between the list and the status). Printed
+     * once, at the end: nodetool's table, the compact view, or one JSON array of every status.
      */
-    private int tree(String id) {
-        Table table = new Table(TREE_COLUMNS);
+    private int tree(String id, boolean compact) {
+        List<Json> statuses = new ArrayList<>();
         if (id != null) {
-            addStatuses(table, client.getArray(RestClient.path("task_status_recursive", id),
-                    Map.of()));
+            statuses.addAll(client.getArray(RestClient.path("task_status_recursive", id),
+                    Map.of()).elements());
         } else {
             for (Json module : listModules().elements()) {
                 Json.Arr tasks = client.getArray(
@@ -131,9 +146,9 @@ final class Commands {
                         continue; // nothing to ask about
                     }
                     try {
-                        addStatuses(table, client.getArray(
+                        statuses.addAll(client.getArray(
                                 RestClient.path("task_status_recursive", Cells.text(taskId)),
-                                Map.of()));
+                                Map.of()).elements());
                     } catch (RequestFailedException e) {
                         if (e.status() != 400) {
                             throw e;
@@ -142,15 +157,21 @@ final class Commands {
                 }
             }
         }
-        print(table.render());
+        if (json) {
+            printJson(new Json.Arr(statuses));
+        } else {
+            print(compact ? TreeView.compact(statuses) : TreeView.table(statuses));
+        }
         return 0;
     }
 
     /**
-     * Without {@code --quiet}: status lines, or {@code Operation timed out} on 408 (exit 0, as in
-     * nodetool), other failures as usual. With it: nothing printed at all, the outcome is the exit
-     * code only — 123 if the state is {@code failed}, 0 for any other state (or none), 124 on 408,
-     * 125 for anything else, including a body that is not a status object.
+     * Without {@code --quiet}: status lines (JSON: the final status object), or on 408
+     * {@code Operation timed out} (JSON: {@code {"id": ..., "timed_out": true}}), exit 0 either
+     * way, as in nodetool; other failures as usual. With it: nothing printed at all, whatever the
+     * format; the outcome is the exit code only: 123 if the state is {@code failed}, 0 for any
+     * other state (or none), 124 on 408, 125 for anything else, including a body that is not a
+     * status object.
      */
     private int waitFor(Invocation invocation) {
         boolean quiet = invocation.has(Option.QUIET);
@@ -166,14 +187,19 @@ final class Commands {
                 return state instanceof Json.Str s && s.value().equals("failed")
                         ? WAIT_TASK_FAILED : 0;
             }
-            print(StatusPrinter.render(status));
+            print(json ? status.toJsonText() + "\n" : StatusPrinter.render(status));
             return 0;
         } catch (RequestFailedException e) {
             if (e.status() == 408) {
                 if (quiet) {
                     return WAIT_TIMED_OUT;
                 }
-                print("Operation timed out\n");
+                if (json) {
+                    printJson(object("id", new Json.Str(invocation.positional()),
+                            "timed_out", new Json.Bool(true)));
+                } else {
+                    print("Operation timed out\n");
+                }
                 return 0;
             }
             if (quiet) {
@@ -188,36 +214,71 @@ final class Commands {
         }
     }
 
+    /**
+     * Text: nothing, or on 403 {@code Task with id <id> is not abortable} (exit 0). JSON:
+     * {@code {"id": ..., "abort_requested": true}}, or on 403
+     * {@code {"id": ..., "abort_requested": false, "error": <the server's message>}}.
+     */
     private int abort(String id) {
         try {
             client.post(RestClient.path("abort_task", id), Map.of());
+            if (json) {
+                printJson(object("id", new Json.Str(id), "abort_requested", new Json.Bool(true)));
+            }
         } catch (RequestFailedException e) {
             if (e.status() != 403) {
                 throw e;
             }
-            print("Task with id " + id + " is not abortable\n");
+            if (json) {
+                printJson(object("id", new Json.Str(id), "abort_requested", new Json.Bool(false),
+                        "error", new Json.Str(e.serverMessage())));
+            } else {
+                print("Task with id " + TerminalText.escape(id) + " is not abortable\n");
+            }
         }
         return 0;
     }
 
+    /** Text: nothing. JSON: {@code {"drained": [<module>, ...]}}, in the order drained. */
     private int drain(String module) {
+        List<Json> drained = new ArrayList<>();
         if (module != null) {
             client.post(RestClient.path("drain", module), Map.of());
-            return 0;
+            drained.add(new Json.Str(module));
+        } else {
+            for (Json each : listModules().elements()) {
+                client.post(RestClient.path("drain", Cells.text(each)), Map.of());
+                drained.add(each);
+            }
         }
-        for (Json each : listModules().elements()) {
-            client.post(RestClient.path("drain", Cells.text(each)), Map.of());
+        if (json) {
+            printJson(object("drained", new Json.Arr(drained)));
         }
         return 0;
     }
 
-    /** Prints whatever JSON value the server returned (§14.5), or sets the value silently. */
+    /**
+     * Prints whatever JSON value the server returned (§14.5), or sets the value silently. JSON:
+     * {@code {"<endpoint>": <value as sent>}}; with {@code --set},
+     * {@code {"<endpoint>": <new value>, "previous": <what the server answered>}}, without
+     * {@code previous} when the server answered nothing readable.
+     */
     private int ttl(String endpoint, String label, String newValue) {
         String path = "/task_manager/" + endpoint;
         if (newValue != null) {
-            client.post(path, Map.of(endpoint, newValue));
+            Json previous = client.post(path, Map.of(endpoint, newValue));
+            if (json) {
+                Json set = new Json.Num(Long.toString(Long.parseLong(newValue)));
+                printJson(previous == null ? object(endpoint, set)
+                        : object(endpoint, set, "previous", previous));
+            }
         } else {
-            print(label + client.get(path, Map.of()).toJsonText() + "\n");
+            Json value = client.get(path, Map.of());
+            if (json) {
+                printJson(object(endpoint, value));
+            } else {
+                print(label + TerminalText.escape(value.toJsonText()) + "\n");
+            }
         }
         return 0;
     }
@@ -237,23 +298,13 @@ final class Commands {
         return table.render();
     }
 
-    /**
-     * One row per {@code task_status}. A missing key is an empty cell — {@code children_ids}
-     * included: {@code []} is printed only when the server sent an empty list.
-     */
-    private static void addStatuses(Table table, Json.Arr statuses) {
-        for (Json element : statuses.elements()) {
-            Json.Obj status = element instanceof Json.Obj o ? o : new Json.Obj(List.of());
-            table.add(TREE_KEYS.stream().map(key -> cell(key, status.get(key))).toList());
+    /** An object of alternating names and values. */
+    private static Json.Obj object(Object... namesAndValues) {
+        List<Json.Member> members = new ArrayList<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            members.add(new Json.Member((String) namesAndValues[i], (Json) namesAndValues[i + 1]));
         }
-    }
-
-    private static String cell(String key, Json value) {
-        return switch (key) {
-            case "start_time", "end_time" -> Cells.time(value);
-            case "children_ids" -> Cells.list(value);
-            default -> Cells.text(value);
-        };
+        return new Json.Obj(members);
     }
 
     private void sleep(Duration duration) {
@@ -263,6 +314,10 @@ final class Commands {
             Thread.currentThread().interrupt();
             throw new CliException(CliException.REQUEST_FAILED, "error: interrupted");
         }
+    }
+
+    private void printJson(Json document) {
+        print(document.toJsonText() + "\n");
     }
 
     private void print(String text) {

@@ -1,37 +1,53 @@
 package dev.taskmanager.cli;
 
-import java.util.Map;
-
 /**
- * One parsed command line: the subcommand, where to send requests, and the options given (flags
- * map to {@code ""}). When {@code help} is set nothing is sent: the usage of {@code subcommand}
- * (or of {@code tasks} itself when it is {@code null}) is printed instead.
+ * One checked {@code tasks} command line: the subcommand, where to send requests, how to print,
+ * and the options given. When {@link #help()} or {@link #version()} is set nothing is sent: the
+ * usage of {@link #subcommand()} (of {@code tasks} itself when it is {@code null}) or the version
+ * is printed instead.
+ *
+ * @param line what the parser made of the command line
  */
-record Invocation(Subcommand subcommand, boolean help, String host, int port,
-        Map<Option, String> values) {
+record Invocation(ParsedLine<Subcommand> line) {
 
-    static final String DEFAULT_HOST = "localhost";
-    static final int DEFAULT_PORT = 10000;
-
-    Invocation {
-        values = Map.copyOf(values);
+    Subcommand subcommand() {
+        return line.verb();
     }
 
-    static Invocation help(Subcommand subcommand) {
-        return new Invocation(subcommand, true, DEFAULT_HOST, DEFAULT_PORT, Map.of());
+    boolean help() {
+        return line.help();
+    }
+
+    boolean version() {
+        return line.version();
+    }
+
+    /** {@code -h/--host}, default {@code localhost}. */
+    String host() {
+        return Endpoint.host(line);
+    }
+
+    /** {@code -p/--port}, default 10000. */
+    int port() {
+        return Endpoint.port(line);
+    }
+
+    /** {@code --output}, default text. */
+    OutputFormat format() {
+        return has(Option.OUTPUT) ? OutputFormat.named(value(Option.OUTPUT)) : OutputFormat.TEXT;
     }
 
     boolean has(Option option) {
-        return values.containsKey(option);
+        return line.has(option);
     }
 
-    /** The value given for {@code option}, or {@code null}. */
+    /** The value given for {@code option} ({@code ""} for a flag), or {@code null}. */
     String value(Option option) {
-        return values.get(option);
+        return line.value(option);
     }
 
     /** The id or module given positionally (or by its named form), or {@code null}. */
     String positional() {
-        return subcommand.positional() == null ? null : values.get(subcommand.positional());
+        return line.positional();
     }
 }

@@ -101,7 +101,11 @@ sealed interface Json permits Json.Obj, Json.Arr, Json.Str, Json.Num, Json.Bool,
         }
     }
 
-    /** Quotes and escapes a string as JSON text. */
+    /**
+     * Quotes and escapes a string as JSON text. Beyond what JSON requires (C0 controls), DEL, the
+     * C1 controls and U+2028/U+2029 are written as six-character escapes too, so that JSON text
+     * printed on a terminal can carry no control sequence; the value is the same.
+     */
     static String quote(String s) {
         StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {
@@ -115,7 +119,7 @@ sealed interface Json permits Json.Obj, Json.Arr, Json.Str, Json.Num, Json.Bool,
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
                 default -> {
-                    if (c < 0x20) {
+                    if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029) {
                         sb.append(String.format("\\u%04x", (int) c));
                     } else {
                         sb.append(c);

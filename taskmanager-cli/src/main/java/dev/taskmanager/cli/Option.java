@@ -1,18 +1,36 @@
 package dev.taskmanager.cli;
 
 /**
- * Every option of {@code tasks}, with the names nodetool gives it and the kind of value it takes.
- * Which subcommand accepts which option is {@link Subcommand}'s business.
+ * Every option of both command lines, with its names, the kind of value it takes and its line of
+ * help. Which command line knows which option is a {@link Grammar}'s business, and which
+ * subcommand accepts which a {@link Verb}'s; two options of different command lines may share a
+ * name ({@link #OUTPUT} of {@code tasks} and {@link #MANIFEST_OUTPUT} of {@code files} are both
+ * {@code --output}).
  *
- * <p>{@link #ID} and {@link #MODULE} double as the named form of a subcommand's positional
- * parameter ({@code status --id X} is {@code status X}), as in nodetool, where positional
- * parameters are named options; that is why a second id is reported as
+ * <p>{@link #ID} and {@link #MODULE} double as the named form of a {@code tasks} subcommand's
+ * positional parameter ({@code status --id X} is {@code status X}), as in nodetool, where
+ * positional parameters are named options; that is why a second id is reported as
  * {@code option '--id' cannot be specified more than once}.
+ *
+ * <p>To add an option: a constant here, then list it in the {@link Grammar} (for every
+ * subcommand) or in the {@code options} of the subcommands that take it; the parser, the checks
+ * of its value and {@code --help} follow from that.
  */
 enum Option {
+    // Every subcommand of both command lines: where the server is and how to talk to it.
     HOST("--host", "-h", Kind.HOST, "<host>", "REST API host (default localhost)"),
     PORT("--port", "-p", Kind.PORT, "<port>", "REST API port (default 10000)"),
+    TLS("--tls", null, Kind.FLAG, null, "connect with HTTPS (TLS) instead of HTTP"),
+    CACERT("--cacert", null, Kind.TEXT, "<file>",
+            "trust the CA or self-signed certificates of this PEM file (implies --tls)"),
+    TOKEN_FILE("--token-file", null, Kind.TEXT, "<file>",
+            "send the token on this file's first line (default: $TASKMANAGER_TOKEN)"),
     HELP("--help", null, Kind.FLAG, null, "print this help and exit"),
+    VERSION("--version", null, Kind.FLAG, null, "print the version and exit"),
+
+    // tasks
+    OUTPUT("--output", null, Kind.FORMAT, "<format>",
+            "text (default), or json: one JSON document on stdout"),
     INTERNAL("--internal", null, Kind.FLAG, null, "include internal tasks"),
     KEYSPACE("--keyspace", "-ks", Kind.TEXT, "<keyspace>", "only tasks of this keyspace"),
     TABLE("--table", "-t", Kind.TEXT, "<table>", "only tasks of this table"),
@@ -26,20 +44,31 @@ enum Option {
             "give up after this many seconds (default: wait forever)"),
     MODULE("--module", null, Kind.TEXT, "<module>", "drain only this module (default: all)"),
     SET("--set", null, Kind.UINT32, "<seconds>", "set the value instead of printing it"),
-    ID("--id", null, Kind.TEXT, "<id>", "the task id");
+    ID("--id", null, Kind.TEXT, "<id>", "the task id"),
+    COMPACT("--compact", null, Kind.FLAG, null,
+            "one short row per task: id indented by depth, state, progress, entity, error"),
+
+    // files
+    MANIFEST_OUTPUT("--output", null, Kind.TEXT, "<file>", "manifest: where to write the manifest"),
+    MANIFEST("--manifest", null, Kind.TEXT, "<file>",
+            "verify: the manifest to check against (required)"),
+    FORMAT("--format", null, Kind.FORMAT, "<format>",
+            "text (default), or json: one JSON document on stdout");
 
     /** What an option's value must look like; checked while parsing, as nodetool does. */
     enum Kind {
         /** No value. */
         FLAG,
-        /** Any text, sent as typed. */
+        /** Any text, sent or used as typed. */
         TEXT,
         /** A host name or address usable in a URL. */
         HOST,
-        /** 1..65535. */
+        /** 1..65535, one to five decimal digits. */
         PORT,
         /** 0..4294967295, decimal digits only (nodetool's {@code uint32_t}). */
-        UINT32
+        UINT32,
+        /** {@code text} or {@code json} ({@link OutputFormat}). */
+        FORMAT
     }
 
     private final String longName;
@@ -60,6 +89,7 @@ enum Option {
         return longName;
     }
 
+    /** The short form ({@code -h}), or {@code null}. */
     String shortName() {
         return shortName;
     }
@@ -80,25 +110,13 @@ enum Option {
         return description;
     }
 
-    /** The option spelled exactly {@code name} (long or short form), or {@code null}. */
-    static Option named(String name) {
-        for (Option o : values()) {
-            if (o.longName.equals(name) || name.equals(o.shortName)) {
-                return o;
-            }
-        }
-        return null;
+    /** The name as a parameter is called in messages: {@code --id} is {@code id}. */
+    String parameterName() {
+        return longName.substring(2);
     }
 
-    /**
-     * The one-letter value option that {@code token} starts with, for the attached form
-     * {@code -p10001}; {@code null} if there is none.
-     */
-    static Option attachedShort(String token) {
-        if (token.length() <= 2 || token.startsWith("--")) {
-            return null;
-        }
-        Option o = named(token.substring(0, 2));
-        return o != null && o.takesValue() ? o : null;
+    /** Whether {@code name} is this option's long or short form. */
+    boolean isNamed(String name) {
+        return longName.equals(name) || name.equals(shortName);
     }
 }

@@ -9,24 +9,47 @@ import java.util.stream.Collectors;
  * and look at {@link #status()}; everything else lets it reach {@link TasksCli}, which prints it.
  *
  * <p>The message follows nodetool's: method, path, parameters, status, then the server's
- * {@code message} on a line of its own.
+ * {@code message} on a line of its own (control characters escaped), then a hint of ours on a
+ * line of its own when there is one (what to do about a 401).
  */
 final class RequestFailedException extends CliException {
 
     private static final long serialVersionUID = 1L;
 
     private final int status;
+    private final String serverMessage;
 
+    /**
+     * @param serverMessage the {@code message} of the error body, or the body, as sent
+     * @param hint          a line to add, or {@code null}
+     */
     RequestFailedException(String method, String path, Map<String, String> params, int status,
-            String serverMessage) {
+            String serverMessage, String hint) {
         super(REQUEST_FAILED, "error executing " + method + " request to " + path
                 + " with parameters " + render(params) + ": remote replied with status code "
-                + status + ":\n" + serverMessage);
+                + status + ":\n" + lines(TerminalText.escape(serverMessage), hint));
         this.status = status;
+        this.serverMessage = serverMessage;
     }
 
     int status() {
         return status;
+    }
+
+    /** What the server said, as sent (not escaped): for JSON output. */
+    String serverMessage() {
+        return serverMessage;
+    }
+
+    /**
+     * The server's message, then the hint. A 401 to a POST comes without its body (in streaming
+     * mode {@code HttpURLConnection} drops it), so an empty message gives no empty line.
+     */
+    private static String lines(String serverMessage, String hint) {
+        if (hint == null) {
+            return serverMessage;
+        }
+        return serverMessage.isEmpty() ? hint : serverMessage + "\n" + hint;
     }
 
     /** Renders parameters the way nodetool prints its parameter map: {@code {"k": "v"}}. */

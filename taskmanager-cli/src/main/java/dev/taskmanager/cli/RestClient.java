@@ -13,19 +13,24 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.StringJoiner;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLException;
 
 /**
  * Sends the CLI's requests to one server and turns every way they can fail into a
  * {@link CliException} with exit code 4: a non-2xx answer ({@link RequestFailedException}, with
- * the server's {@code message}), no connection (one line naming {@code host:port}), or a body
- * that is not the JSON the command needs.
+ * the server's {@code message}, and for a 401 what to do about the token), no connection (one line
+ * naming {@code host:port}), a failed TLS handshake (what to try), or a body that is not the JSON
+ * the command needs. Text from the server in a message goes through {@link TerminalText#escape}.
  *
  * <p>Requests follow SPEC §14.5: parameters travel in the query string, there is never a body
  * (a POST says {@code Content-Length: 0}). Path segments and parameter values are
- * percent-encoded but otherwise sent exactly as typed; the CLI never validates ids. HTTP/1.1, no
- * proxy, no redirects, a 5 s connect timeout and by default no read timeout, so that {@code wait}
- * without {@code --timeout} can wait as long as the task runs ({@link FilesCli}, whose requests
- * are answered at once, sets one).
+ * percent-encoded but otherwise sent exactly as typed; the CLI never validates ids. HTTP/1.1 or
+ * HTTPS ({@link Endpoint#tls()}, the handshake bounded by a {@link HandshakeWatchdog}), with
+ * {@code Authorization: Bearer} when the endpoint has a token, no proxy, no redirects, a 5 s
+ * connect timeout and by default no read timeout, so that {@code wait} without {@code --timeout}
+ * can wait as long as the task runs ({@link FilesCli}, whose requests are answered at once, sets
+ * one).
  *
  * <p><b>Why {@link HttpURLConnection} and not {@code java.net.http.HttpClient}.</b> Measured on
  * JDK 17, one {@code tasks modules} took about 0.75 s of wall time with {@code HttpClient} and
@@ -43,21 +48,43 @@ final class RestClient {
 
     private static final int CONNECT_TIMEOUT_MILLIS = (int) Duration.ofSeconds(5).toMillis();
 
-    private final String authority;
-    private final int readTimeoutMillis;
+    /** How long a TLS handshake may take once connected ({@link HandshakeWatchdog}). */
+    static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
-    /** A client with no read timeout: an answer may take as long as the server needs. */
+    private final Endpoint endpoint;
+    private final int readTimeoutMillis;
+    /** The TLS socket factory, bounding handshakes; {@code null} for plain HTTP. */
+    private final HandshakeWatchdog tls;
+
+    /** A plain HTTP client without token and without read timeout. */
     RestClient(String host, int port) {
-        this(host, port, Duration.ZERO);
+        this(Endpoint.plain(host, port), Duration.ZERO);
+    }
+
+    /** A plain HTTP client without token; see {@link #RestClient(Endpoint, Duration)}. */
+    RestClient(String host, int port, Duration readTimeout) {
+        this(Endpoint.plain(host, port), readTimeout);
     }
 
     /**
      * A client that gives up on an answer after {@code readTimeout} without data (a failed
      * request, exit 4); {@link Duration#ZERO} waits forever.
      */
-    RestClient(String host, int port, Duration readTimeout) {
-        this.authority = uriHost(host) + ":" + port;
+    RestClient(Endpoint endpoint, Duration readTimeout) {
+        this(endpoint, readTimeout, HANDSHAKE_TIMEOUT);
+    }
+
+    /** With another bound on the TLS handshake, for tests. */
+    RestClient(Endpoint endpoint, Duration readTimeout, Duration handshakeTimeout) {
+        this.endpoint = endpoint;
         this.readTimeoutMillis = Math.toIntExact(readTimeout.toMillis());
+        this.tls = endpoint.tls() == null
+                ? null : new HandshakeWatchdog(endpoint.tls(), handshakeTimeout);
+    }
+
+    /** How many TLS handshakes this client made (0 for plain HTTP): one per new connection. */
+    int handshakes() {
+        return tls == null ? 0 : tls.handshakes();
     }
 
     /** {@code /task_manager/<segment>/<segment>...}, each segment percent-encoded. */
@@ -71,15 +98,7 @@ final class RestClient {
 
     /** GET returning the parsed body. */
     Json get(String path, Map<String, String> params) {
-        byte[] body = send("GET", path, params);
-        String text = new String(body, StandardCharsets.UTF_8);
-        try {
-            return JsonParser.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(CliException.REQUEST_FAILED, "error: GET " + path
-                    + " returned a body that is not JSON (" + e.getMessage() + "): "
-                    + abbreviate(text));
-        }
+        return parse("GET", path, send("GET", path, params));
     }
 
     /** GET of something that must be a JSON array (a list of modules, tasks or statuses). */
@@ -88,7 +107,7 @@ final class RestClient {
         if (value instanceof Json.Arr array) {
             return array;
         }
-        throw unexpected(path, value, "an array");
+        throw unexpected("GET", path, value.toJsonText(), "an array");
     }
 
     /** GET of something that must be a JSON object (a status). */
@@ -97,12 +116,20 @@ final class RestClient {
         if (value instanceof Json.Obj object) {
             return object;
         }
-        throw unexpected(path, value, "an object");
+        throw unexpected("GET", path, value.toJsonText(), "an object");
     }
 
-    /** POST without a body; whatever the server answers on success is ignored. */
-    void post(String path, Map<String, String> params) {
-        send("POST", path, params);
+    /**
+     * POST without a body. Whatever the server answers on success is returned when it is JSON,
+     * and is otherwise {@code null} (an empty answer, or one that nobody needs to read).
+     */
+    Json post(String path, Map<String, String> params) {
+        String text = new String(send("POST", path, params), StandardCharsets.UTF_8);
+        try {
+            return text.isBlank() ? null : JsonReader.parse(text);
+        } catch (IllegalArgumentException notJson) {
+            return null;
+        }
     }
 
     /**
@@ -114,34 +141,51 @@ final class RestClient {
         String text = new String(send("POST", path, params), StandardCharsets.UTF_8);
         Json value;
         try {
-            value = JsonParser.parse(text);
+            value = JsonReader.parse(text);
         } catch (IllegalArgumentException notJson) {
             value = null;
         }
         if (value instanceof Json.Str string) {
             return string.value();
         }
-        throw new CliException(CliException.REQUEST_FAILED, "error: POST " + path + " returned "
-                + abbreviate(text) + " where a JSON string was expected");
+        throw unexpected("POST", path, text, "a JSON string");
+    }
+
+    private static Json parse(String method, String path, byte[] body) {
+        String text = new String(body, StandardCharsets.UTF_8);
+        try {
+            return JsonReader.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(CliException.REQUEST_FAILED, "error: " + method + " " + path
+                    + " returned a body that is not JSON (" + e.getMessage() + "): "
+                    + abbreviate(text));
+        }
     }
 
     private byte[] send(String method, String path, Map<String, String> params) {
         HttpURLConnection connection = null;
         boolean connected = false;
         try {
-            URI uri = URI.create("http://" + authority + path + query(params));
+            URI uri = URI.create((tls == null ? "http://" : "https://")
+                    + endpoint.authority() + path + query(params));
             connection = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
+            if (connection instanceof HttpsURLConnection https) {
+                https.setSSLSocketFactory(tls);
+            }
             connection.setRequestMethod(method);
             connection.setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
             connection.setReadTimeout(readTimeoutMillis);
             connection.setInstanceFollowRedirects(false);
             connection.setUseCaches(false);
             connection.setRequestProperty("Accept", "application/json");
+            if (endpoint.token() != null) {
+                connection.setRequestProperty("Authorization", endpoint.token().header());
+            }
             if (method.equals("POST")) {
                 connection.setDoOutput(true);
                 connection.setFixedLengthStreamingMode(0);
             }
-            connection.connect();
+            connect(connection);
             connected = true;
             if (method.equals("POST")) {
                 connection.getOutputStream().close();
@@ -149,11 +193,14 @@ final class RestClient {
             int status = connection.getResponseCode();
             if (status < 200 || status > 299) {
                 throw new RequestFailedException(method, path, params, status,
-                        serverMessage(readAll(connection.getErrorStream())));
+                        serverMessage(readAll(connection.getErrorStream())),
+                        status == 401 ? unauthorizedHint() : null);
             }
             return readAll(connection.getInputStream());
         } catch (ConnectException | NoRouteToHostException | UnknownHostException e) {
             throw cannotConnect(e);
+        } catch (SSLException e) {
+            throw tlsFailed(reason(e), false);
         } catch (SocketTimeoutException e) {
             if (!connected) {
                 throw cannotConnect(e);
@@ -168,6 +215,29 @@ final class RestClient {
         }
     }
 
+    /** Connects, reporting a TLS handshake cut by the watchdog as such. */
+    private void connect(HttpURLConnection connection) throws IOException {
+        try {
+            connection.connect();
+        } catch (IOException e) {
+            if (tls != null && tls.finish()) {
+                throw noHandshake();
+            }
+            throw e;
+        } finally {
+            if (tls != null) {
+                tls.finish();
+            }
+        }
+    }
+
+    private String unauthorizedHint() {
+        return endpoint.token() == null
+                ? "the server requires a token: set TASKMANAGER_TOKEN or --token-file"
+                : "the server refused the token from " + endpoint.token().source()
+                        + ": set TASKMANAGER_TOKEN or --token-file to the server's token";
+    }
+
     private static byte[] readAll(InputStream in) throws IOException {
         if (in == null) {
             return new byte[0];
@@ -180,19 +250,40 @@ final class RestClient {
     private CliException cannotConnect(IOException e) {
         String reason = e instanceof UnknownHostException ? "unknown host" : reason(e);
         return new CliException(CliException.REQUEST_FAILED,
-                "error: cannot connect to " + authority + ": " + reason);
+                "error: cannot connect to " + endpoint.authority() + ": " + reason);
+    }
+
+    private CliException noHandshake() {
+        Duration bound = tls.bound();
+        return tlsFailed("no TLS handshake within " + (bound.toMillis() % 1000 == 0
+                ? bound.toSeconds() + " s" : bound.toMillis() + " ms"), true);
+    }
+
+    private CliException tlsFailed(String reason, boolean noAnswer) {
+        String hint = noAnswer || reason.contains("plaintext")
+                || reason.contains("Unsupported or unrecognized")
+                ? "does the server serve plain HTTP? then leave out --tls"
+                : "if the server's certificate is self-signed or from your own CA, trust it with "
+                        + "--cacert FILE; it must name the host given with -h";
+        return new CliException(CliException.REQUEST_FAILED, "error: TLS connection to "
+                + endpoint.authority() + " failed: " + TerminalText.escape(reason) + "\n" + hint);
     }
 
     private CliException failed(String method, String path, IOException e) {
+        String reason = reason(e);
+        String hint = endpoint.tls() == null && (reason.contains("Unexpected end of file")
+                || reason.contains("Invalid Http response"))
+                ? " (if the server uses TLS, add --tls)" : "";
         return new CliException(CliException.REQUEST_FAILED, "error executing " + method
-                + " request to " + path + " on " + authority + ": " + reason(e));
+                + " request to " + path + " on " + endpoint.authority() + ": "
+                + TerminalText.escape(reason) + hint);
     }
 
     /** The {@code message} of an error body (SPEC §12.5), or the whole body if it has none. */
     private static String serverMessage(byte[] body) {
         String text = new String(body, StandardCharsets.UTF_8);
         try {
-            if (JsonParser.parse(text) instanceof Json.Obj error && error.get("message") != null) {
+            if (JsonReader.parse(text) instanceof Json.Obj error && error.get("message") != null) {
                 return Cells.text(error.get("message"));
             }
         } catch (IllegalArgumentException notJson) {
@@ -235,7 +326,7 @@ final class RestClient {
     }
 
     /** The most specific message in the cause chain (the JDK often wraps the useful one). */
-    private static String reason(Throwable e) {
+    static String reason(Throwable e) {
         String reason = null;
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t.getMessage() != null && !t.getMessage().isBlank()) {
@@ -245,12 +336,14 @@ final class RestClient {
         return reason != null ? reason : e.getClass().getSimpleName();
     }
 
-    private static CliException unexpected(String path, Json value, String expected) {
-        return new CliException(CliException.REQUEST_FAILED, "error: GET " + path + " returned "
-                + abbreviate(value.toJsonText()) + " where " + expected + " was expected");
+    private static CliException unexpected(String method, String path, String body,
+            String expected) {
+        return new CliException(CliException.REQUEST_FAILED, "error: " + method + " " + path
+                + " returned " + abbreviate(body) + " where " + expected + " was expected");
     }
 
+    /** The first 200 characters of {@code text}, escaped for printing. */
     private static String abbreviate(String text) {
-        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+        return TerminalText.escape(text.length() <= 200 ? text : text.substring(0, 200) + "...");
     }
 }

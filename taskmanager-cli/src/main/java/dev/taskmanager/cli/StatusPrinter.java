@@ -3,7 +3,8 @@ package dev.taskmanager.cli;
 /**
  * Renders a {@code task_status} object as status lines (SPEC §14.4): one {@code <key>: <value>}
  * line per member, in the order the server sent them, whatever the members are (a status with
- * missing keys prints the keys it has; unknown keys print too).
+ * missing keys prints the keys it has; unknown keys print too). Keys and values go through
+ * {@link TerminalText#escape}, so an error holding a newline stays on its line.
  */
 final class StatusPrinter {
 
@@ -14,7 +15,8 @@ final class StatusPrinter {
     static String render(Json.Obj status) {
         StringBuilder sb = new StringBuilder();
         for (Json.Member m : status.members()) {
-            sb.append(m.name()).append(": ").append(value(m)).append('\n');
+            sb.append(TerminalText.escape(m.name())).append(": ")
+                    .append(TerminalText.escape(value(m))).append('\n');
         }
         return sb.toString();
     }

@@ -1,18 +1,28 @@
 package dev.taskmanager.cli;
 
 import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
 
 /**
  * The {@code taskmanager tasks ...} command line: watches and controls the tasks of a task
  * manager over its ScyllaDB-compatible REST API, with the subcommands, output and exit codes of
- * {@code nodetool tasks} (SPEC §14), so that operators and scripts can use either tool.
+ * {@code nodetool tasks} (SPEC §14), so that operators and scripts can use either tool; plus
+ * {@code --output json} for scripts, {@code tree --compact} for people, HTTPS and a bearer token.
  *
  * <p>Everything happens in {@link #run}, which tests and the {@code taskmanager} launcher call
  * directly; {@link #main} only connects it to the process. Exit codes: 0 success; 1 missing id or
- * module; 2 bad option; 4 failed request; 100 unknown command or subcommand; and for
- * {@code wait --quiet}: 123 task failed, 124 timed out, 125 other failure.
+ * module; 2 bad option (or unusable token or CA file); 4 failed request (401 included); 100
+ * unknown command or subcommand; and for {@code wait --quiet}: 123 task failed, 124 timed out,
+ * 125 other failure.
  */
 public final class TasksCli {
+
+    /** The command line: {@code tasks}, its subcommands and the options all of them take. */
+    static final Grammar<Subcommand> GRAMMAR = new Grammar<>("tasks", List.of(Subcommand.values()),
+            List.of(Option.HOST, Option.PORT, Option.OUTPUT, Option.TOKEN_FILE, Option.TLS,
+                    Option.CACERT, Option.HELP, Option.VERSION));
 
     private TasksCli() {
     }
@@ -24,7 +34,8 @@ public final class TasksCli {
      *
      * <p>Blocks the calling thread for as long as the command takes: {@code wait} without
      * {@code --timeout} waits as long as the task runs, {@code list --iterations} sleeps between
-     * listings. Safe to call from several threads at once (nothing is shared between calls).
+     * listings. Reads {@code TASKMANAGER_TOKEN} from the process environment. Safe to call from
+     * several threads at once (nothing is shared between calls).
      *
      * @param out  where results go
      * @param err  where errors go
@@ -34,19 +45,25 @@ public final class TasksCli {
      * @return the process exit code
      */
     public static int run(PrintStream out, PrintStream err, String... args) {
-        return run(out, err, Sleeper.SYSTEM, args);
+        return run(out, err, Sleeper.SYSTEM, System::getenv, args);
     }
 
-    /** {@link #run(PrintStream, PrintStream, String...)} with the pauses of {@code list} injected. */
-    static int run(PrintStream out, PrintStream err, Sleeper sleeper, String... args) {
+    /** {@link #run(PrintStream, PrintStream, String...)}, pauses and environment injected. */
+    static int run(PrintStream out, PrintStream err, Sleeper sleeper, Function<String, String> env,
+            String... args) {
         try {
-            Invocation invocation = ArgumentParser.parse(args == null ? new String[0] : args);
+            Invocation invocation = new Invocation(
+                    ArgumentParser.parse(GRAMMAR, args == null ? new String[0] : args));
             if (invocation.help()) {
                 out.print(Usage.text(invocation.subcommand()));
                 return 0;
             }
-            RestClient client = new RestClient(invocation.host(), invocation.port());
-            return new Commands(client, out, sleeper).run(invocation);
+            if (invocation.version()) {
+                out.print(Version.line());
+                return 0;
+            }
+            RestClient client = new RestClient(Endpoint.of(invocation.line(), env), Duration.ZERO);
+            return new Commands(client, out, sleeper, invocation.format()).run(invocation);
         } catch (CliException e) {
             err.print(e.getMessage() + "\n");
             return e.exitCode();

@@ -1,15 +1,29 @@
 package dev.taskmanager.cli;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The text printed by {@code --help}: short, generated from {@link Subcommand} and {@link Option}
- * so that it cannot drift from what the parser accepts.
+ * The text printed by {@code tasks --help}: short, generated from {@link Subcommand} and
+ * {@link Option} so that it cannot drift from what the parser accepts, and ending with the exit
+ * codes. {@link #appendOptions} and {@link #EXIT_CODES} are shared with {@code files --help}.
  */
 final class Usage {
 
-    private static final List<Option> GLOBAL = List.of(Option.HOST, Option.PORT, Option.HELP);
+    /** The exit codes every command of both command lines may end with. */
+    static final String EXIT_CODES = String.join("\n",
+            "Exit codes:",
+            "  0    success",
+            "  1    a required parameter is missing",
+            "  2    a bad option or option value, or an unusable --token-file or --cacert",
+            "  4    a request failed: an error answer (401: the server wants a token),",
+            "       no connection, a failed TLS handshake, an unexpected body",
+            "  100  an unknown command or subcommand",
+            "");
+
+    private static final String QUIET_EXIT_CODES = String.join("\n",
+            "  With --quiet, the outcome instead: 0 the task ended in any state but failed,",
+            "  123 it failed, 124 the wait timed out, 125 any other error (1 and 2 stay).",
+            "");
 
     private Usage() {
     }
@@ -28,7 +42,11 @@ final class Usage {
             sb.append(String.format("  %-9s %s", s.command(), s.summary())).append('\n');
         }
         sb.append("\nOptions of every subcommand:\n");
-        appendOptions(sb, GLOBAL);
+        appendOptions(sb, TasksCli.GRAMMAR.common());
+        sb.append("\nThe token is sent as 'Authorization: Bearer <token>'; a token file must\n");
+        sb.append("not be accessible by group or others. Control characters in names and\n");
+        sb.append("errors print escaped (\\n, \\t, \\x1b); --output json prints exact values.\n");
+        sb.append('\n').append(EXIT_CODES);
         sb.append("\nSee 'taskmanager tasks <subcommand> --help' for the options of each.\n");
         return sb.toString();
     }
@@ -36,17 +54,20 @@ final class Usage {
     private static String of(Subcommand s) {
         StringBuilder sb = new StringBuilder("usage: taskmanager tasks ").append(s.command());
         if (s.positional() != null) {
-            String p = "<" + s.positionalName() + ">";
-            sb.append(' ').append(s.positionalRequired() ? p : "[" + p + "]");
+            String p = "<" + s.positional().name() + ">";
+            sb.append(' ').append(s.positional().required() ? p : "[" + p + "]");
         }
         sb.append(" [options]\n\n").append(s.summary()).append("\n\nOptions:\n");
-        List<Option> options = new ArrayList<>(s.options());
-        options.addAll(GLOBAL);
-        appendOptions(sb, options);
+        appendOptions(sb, TasksCli.GRAMMAR.helpOptions(s));
+        sb.append('\n').append(EXIT_CODES);
+        if (s == Subcommand.WAIT) {
+            sb.append(QUIET_EXIT_CODES);
+        }
         return sb.toString();
     }
 
-    private static void appendOptions(StringBuilder sb, List<Option> options) {
+    /** One line per option: its names and value, padded to 28 columns, then its description. */
+    static void appendOptions(StringBuilder sb, List<Option> options) {
         for (Option o : options) {
             String names = (o.shortName() == null ? "" : o.shortName() + ", ") + o.longName()
                     + (o.takesValue() ? " " + o.valueName() : "");

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /** Runs {@link TasksCli} (or {@link FilesCli}) in-process and captures what it printed and returned. */
@@ -38,25 +39,42 @@ final class Cli {
     }
 
     static Result run(Sleeper sleeper, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-                PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = TasksCli.run(o, e, sleeper, args);
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8),
-                err.toString(StandardCharsets.UTF_8));
+        return run(sleeper, Map.of(), args);
     }
 
-    /** Runs {@link FilesCli} with {@code args} (starting with {@code files}). */
+    /**
+     * Runs {@link TasksCli} with {@code env} as the whole environment (the tests never see the
+     * process's own {@code TASKMANAGER_TOKEN}).
+     */
+    static Result run(Sleeper sleeper, Map<String, String> env, String... args) {
+        return capture((o, e) -> TasksCli.run(o, e, sleeper, env::get, args));
+    }
+
+    /** Runs {@link FilesCli} with {@code args} (starting with {@code files}) and no environment. */
     static Result files(String... args) {
+        return files(Map.of(), args);
+    }
+
+    static Result files(Map<String, String> env, String... args) {
+        return capture((o, e) -> FilesCli.run(o, e, env::get, args));
+    }
+
+    /** Runs {@code args} with {@code env}, followed by {@code -h 127.0.0.1 -p <port>} of {@code server}. */
+    static Result against(FakeServer server, Map<String, String> env, String... args) {
+        return run(NO_SLEEP, env, concat(args, server.address()));
+    }
+
+    private interface EntryPoint {
+        int run(PrintStream out, PrintStream err);
+    }
+
+    private static Result capture(EntryPoint entryPoint) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code;
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
                 PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = FilesCli.run(o, e, args);
+            code = entryPoint.run(o, e);
         }
         return new Result(code, out.toString(StandardCharsets.UTF_8),
                 err.toString(StandardCharsets.UTF_8));

@@ -2,6 +2,8 @@ package dev.taskmanager.cli;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -13,17 +15,28 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
 
 /**
- * A scripted HTTP server on 127.0.0.1, port 0: answers each {@code METHOD path} with the responses
- * given to {@link #on} (in order, the last one repeating; unscripted requests get 404) and records
- * every request. Requests are recorded before they are answered, so once the CLI has returned
- * every request it sent is in {@link #requests()}: no waiting needed.
+ * A scripted HTTP server on 127.0.0.1, port 0 (or HTTPS, {@link #startTls}): answers each
+ * {@code METHOD path} with the responses given to {@link #on} (in order, the last one repeating;
+ * unscripted requests get 404) and records every request. Requests are recorded before they are
+ * answered, so once the CLI has returned every request it sent is in {@link #requests()}: no
+ * waiting needed.
  */
 final class FakeServer implements AutoCloseable {
 
-    /** One request as received: raw (still percent-encoded) path and query, body as text. */
-    record Request(String method, String path, String query, String body) {
+    /**
+     * One request as received: raw (still percent-encoded) path and query, body as text, and the
+     * {@code Authorization} header, or {@code null} when none was sent.
+     */
+    record Request(String method, String path, String query, String body, String authorization) {
+
+        /** A request without {@code Authorization}. */
+        Request(String method, String path, String query, String body) {
+            this(method, path, query, body, null);
+        }
+
         /** {@code METHOD path[?query]}, the form most assertions compare. */
         String line() {
             return method + " " + path + (query == null ? "" : "?" + query);
@@ -37,15 +50,31 @@ final class FakeServer implements AutoCloseable {
     private final List<Request> requests = new ArrayList<>();
     private final Map<String, Deque<Response>> script = new ConcurrentHashMap<>();
 
-    private FakeServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    private FakeServer(SSLContext tls) throws IOException {
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        if (tls == null) {
+            server = HttpServer.create(address, 0);
+        } else {
+            HttpsServer https = HttpsServer.create(address, 0);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            server = https;
+        }
         server.createContext("/", this::handle);
         server.start();
     }
 
     static FakeServer start() {
+        return start(null);
+    }
+
+    /** An HTTPS server presenting the key and certificate of {@code tls}. */
+    static FakeServer startTls(SSLContext tls) {
+        return start(tls);
+    }
+
+    private static FakeServer start(SSLContext tls) {
         try {
-            return new FakeServer();
+            return new FakeServer(tls);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -87,7 +116,8 @@ final class FakeServer implements AutoCloseable {
             String path = exchange.getRequestURI().getRawPath();
             synchronized (this) {
                 requests.add(new Request(exchange.getRequestMethod(), path,
-                        exchange.getRequestURI().getRawQuery(), body));
+                        exchange.getRequestURI().getRawQuery(), body,
+                        exchange.getRequestHeaders().getFirst("Authorization")));
             }
             Response response = next(exchange.getRequestMethod() + " " + path);
             byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);

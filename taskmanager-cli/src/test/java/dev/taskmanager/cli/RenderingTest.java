@@ -54,7 +54,7 @@ class RenderingTest {
 
     @Test
     void childrenPrintInNodetoolsFormat() {
-        Json children = JsonParser.parse("[{\"task_id\": \"a\", \"node\": \"127.0.0.1\"}, "
+        Json children = JsonReader.parse("[{\"task_id\": \"a\", \"node\": \"127.0.0.1\"}, "
                 + "{\"task_id\": \"b\", \"node\": \"10.0.0.2\"}]");
         assertThat(Cells.list(children))
                 .isEqualTo("[{task_id: a, node: 127.0.0.1 }, {task_id: b, node: 10.0.0.2 }]");

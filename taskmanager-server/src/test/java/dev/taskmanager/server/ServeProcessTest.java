@@ -44,7 +44,7 @@ class ServeProcessTest {
             String err = Files.readString(errFile);
             assertThat(process.exitValue()).as("stdout: %s%nstderr: %s", rest, err).isZero();
             assertThat(rest).contains("Task manager API stopped");
-            assertThat(err).contains("Module stubborn stopped with 1 task(s) still running").contains("ignores abort");
+            assertThat(err).contains("Module stubborn stopped with 1 task(s) still running").containsPattern("ignoring the abort: \\[[0-9a-f-]{36}\\]");
         } finally {
             process.destroyForcibly();
         }

@@ -8,12 +8,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The CLI's own JSON reader: what the server sent, in its order, numbers as text. */
-class JsonParserTest {
+/** The CLI's JSON reader (jackson-core streaming): what the server sent, in its order, numbers as text. */
+class JsonReaderTest {
 
     @Test
     void objectsKeepMemberOrderAndNumbersKeepTheirText() {
-        Json.Obj o = (Json.Obj) JsonParser.parse(
+        Json.Obj o = (Json.Obj) JsonReader.parse(
                 " {\"b\": 2.50, \"a\": -0, \"c\": 1e+3, \"d\": [true, false, null]} ");
         assertThat(o.members()).extracting(Json.Member::name).containsExactly("b", "a", "c", "d");
         assertThat(o.get("b")).isEqualTo(new Json.Num("2.50"));
@@ -26,19 +26,25 @@ class JsonParserTest {
 
     @Test
     void stringsAreUnescapedIncludingSurrogatePairs() {
-        assertThat(JsonParser.parse("\"a\\\"b\\\\c\\/d\\n\\t\\u00e9\\ud83d\\ude00\""))
+        assertThat(JsonReader.parse("\"a\\\"b\\\\c\\/d\\n\\t\\u00e9\\ud83d\\ude00\""))
                 .isEqualTo(new Json.Str("a\"b\\c/d\n\té\uD83D\uDE00"));
     }
 
     @Test
     void jsonTextRoundTripsEscapes() {
         String text = "{\"k\\\"\":\"line\\nquote\\\"\\u0001\",\"e\":[]}";
-        assertThat(JsonParser.parse(text).toJsonText()).isEqualTo(text);
+        assertThat(JsonReader.parse(text).toJsonText()).isEqualTo(text);
+    }
+
+    @Test
+    void numbersBeyondLongAndDoubleKeepTheirTextToo() {
+        assertThat(JsonReader.parse("[123456789012345678901234567890, 1E400, -0.000, 5e-1]")
+                .toJsonText()).isEqualTo("[123456789012345678901234567890,1E400,-0.000,5e-1]");
     }
 
     @Test
     void theFirstOfDuplicateMembersWins() {
-        Json.Obj o = (Json.Obj) JsonParser.parse("{\"a\": 1, \"a\": 2}");
+        Json.Obj o = (Json.Obj) JsonReader.parse("{\"a\": 1, \"a\": 2}");
         assertThat(o.get("a").toJsonText()).isEqualTo("1");
         assertThat(o.members()).hasSize(2);
     }
@@ -48,7 +54,7 @@ class JsonParserTest {
         "tru", "\"unterminated", "\"bad \\x escape\"", "\"\\u12\"", "[1] 2", "\"tab\there\"",
         "NaN", "{\"a\" 1}"})
     void malformedInputIsRefusedWithTheOffset(String text) {
-        assertThatThrownBy(() -> JsonParser.parse(text))
+        assertThatThrownBy(() -> JsonReader.parse(text))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("at offset");
     }
@@ -56,7 +62,7 @@ class JsonParserTest {
     @Test
     void absurdNestingIsRefusedInsteadOfOverflowingTheStack() {
         String deep = "[".repeat(100_000);
-        assertThatThrownBy(() -> JsonParser.parse(deep))
+        assertThatThrownBy(() -> JsonReader.parse(deep))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("levels of nesting");
     }
