@@ -46,7 +46,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
                 new RenderPermits(options.maxConcurrentListings()));
         this.waiters = new Waiters(options.nodeAddress());
         new CompatRoutes(context, waiters).addTo(router);
-        new V2Routes(context, waiters).addTo(router);
+        new V2Routes(context, waiters, options.taskSources(), PageTokens.withRandomKey()).addTo(router);
         this.testApi = options.testApiEnabled() ? new TestApi(context) : null;
         if (testApi != null) {
             testApi.addTo(router);

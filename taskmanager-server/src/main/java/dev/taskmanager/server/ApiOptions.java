@@ -30,8 +30,10 @@ public final class ApiOptions {
     private final String bearerToken;
     private final List<ExtensionRoute> routes;
     private final List<String> openApiFragments;
+    private final List<TaskSource> taskSources;
 
     private ApiOptions(Builder builder) {
+        this.taskSources = List.copyOf(builder.taskSources);
         this.openApiFragments = List.copyOf(builder.openApiFragments);
         this.testApi = builder.testApi;
         this.nodeAddress = builder.nodeAddress != null ? builder.nodeAddress : DEFAULT_NODE_ADDRESS;
@@ -79,6 +81,11 @@ public final class ApiOptions {
         return openApiFragments;
     }
 
+    /** The sources merged into the v2 list besides the live registry. */
+    List<TaskSource> taskSources() {
+        return taskSources;
+    }
+
     /** A route added by another module. */
     record ExtensionRoute(String method, String path, ExtensionHandler handler) {
     }
@@ -89,6 +96,7 @@ public final class ApiOptions {
         private String nodeAddress;
         private final List<ExtensionRoute> routes = new ArrayList<>();
         private final List<String> openApiFragments = new ArrayList<>();
+        private final List<TaskSource> taskSources = new ArrayList<>();
         private int maxConcurrentListings = DEFAULT_MAX_CONCURRENT_LISTINGS;
         private Set<String> allowedHosts;
         private boolean crossOriginChecks = true;
@@ -229,6 +237,16 @@ public final class ApiOptions {
         public Builder openApi(String fragment) {
             OpenApi.checkFragment(Objects.requireNonNull(fragment, "fragment"));
             openApiFragments.add(fragment);
+            return this;
+        }
+
+        /**
+         * Adds a source of tasks besides the live registry, e.g. a history store: the v2 list merges
+         * its tasks with the live ones by the cursor key, and the v2 lookups and waits find an id
+         * there once it is no longer live. See {@link TaskSource} for the contract.
+         */
+        public Builder taskSource(TaskSource source) {
+            taskSources.add(Objects.requireNonNull(source, "source"));
             return this;
         }
 

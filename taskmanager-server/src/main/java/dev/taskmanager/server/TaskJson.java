@@ -2,6 +2,7 @@ package dev.taskmanager.server;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
+import dev.taskmanager.AbortRequest;
 import dev.taskmanager.TaskState;
 import dev.taskmanager.TaskStatus;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.temporal.ChronoField;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -56,6 +58,18 @@ public final class TaskJson {
     private static final SerializedString TABLE = new SerializedString("table");
     private static final SerializedString ENTITY = new SerializedString("entity");
     private static final SerializedString STATE = new SerializedString("state");
+    private static final SerializedString ABORT_REQUESTED = new SerializedString("abort_requested");
+    private static final SerializedString ABORT = new SerializedString("abort");
+    private static final SerializedString REASON = new SerializedString("reason");
+    private static final SerializedString REQUESTED_BY = new SerializedString("requested_by");
+    private static final SerializedString REQUESTED_AT = new SerializedString("requested_at");
+    private static final SerializedString LABELS = new SerializedString("labels");
+    private static final SerializedString CREATED_TIME = new SerializedString("created_time");
+    private static final SerializedString UPDATED_TIME = new SerializedString("updated_time");
+    private static final SerializedString DEADLINE = new SerializedString("deadline");
+    private static final SerializedString RATE = new SerializedString("rate");
+    private static final SerializedString ETA_SECONDS = new SerializedString("eta_seconds");
+    private static final SerializedString STALLED = new SerializedString("stalled");
     private static final SerializedString ERROR = new SerializedString("error");
     private static final SerializedString ABORTABLE = new SerializedString("abortable");
     private static final SerializedString USER_TASK = new SerializedString("user_task");
@@ -116,8 +130,24 @@ public final class TaskJson {
         g.writeString(task.entity());
         g.writeFieldName(STATE);
         g.writeString(state(task));
+        g.writeFieldName(ABORT_REQUESTED);
+        g.writeBoolean(task.abortRequested());
+        g.writeFieldName(ABORT);
+        AbortRequest abort = task.abortRequest();
+        if (abort == null) {
+            g.writeNull();
+        } else {
+            g.writeStartObject();
+            g.writeFieldName(REASON);
+            g.writeString(abort.reason());
+            g.writeFieldName(REQUESTED_BY);
+            g.writeString(abort.requestedBy());
+            g.writeFieldName(REQUESTED_AT);
+            writeTime(g, abort.requestedAt());
+            g.writeEndObject();
+        }
         g.writeFieldName(ERROR);
-        if (task.state() == TaskState.FAILED) {
+        if (task.state() == TaskState.FAILED) { // failed or aborted
             g.writeString(task.error());
         } else {
             g.writeNull();
@@ -145,10 +175,22 @@ public final class TaskJson {
         g.writeNumber(task.sequenceNumber());
         g.writeFieldName(SHARD);
         g.writeNumber(task.shard());
+        g.writeFieldName(LABELS);
+        g.writeStartObject();
+        for (Map.Entry<String, String> label : task.labels().entrySet()) {
+            g.writeStringField(label.getKey(), label.getValue());
+        }
+        g.writeEndObject();
+        g.writeFieldName(CREATED_TIME);
+        writeTime(g, task.createdTime());
+        g.writeFieldName(UPDATED_TIME);
+        writeTime(g, task.updatedTime());
         g.writeFieldName(START_TIME);
         writeTime(g, task.startTime());
         g.writeFieldName(END_TIME);
         writeTime(g, task.endTime());
+        g.writeFieldName(DEADLINE);
+        writeTime(g, task.deadline());
         g.writeFieldName(PROGRESS);
         g.writeStartObject();
         g.writeFieldName(UNITS);
@@ -157,12 +199,26 @@ public final class TaskJson {
         Json.writeNumber(g, task.progress().completed());
         g.writeFieldName(TOTAL);
         Json.writeNumber(g, task.progress().total());
+        g.writeFieldName(RATE);
+        if (task.rate() == null) {
+            g.writeNull();
+        } else {
+            Json.writeNumber(g, task.rate());
+        }
+        g.writeFieldName(ETA_SECONDS);
+        if (task.eta() == null) {
+            g.writeNull();
+        } else {
+            Json.writeNumber(g, task.eta().toNanos() / 1e9);
+        }
         g.writeEndObject();
+        g.writeFieldName(STALLED);
+        g.writeBoolean(task.stalled());
     }
 
     /** The v2 state of a task: its lifecycle state, with an ended abort told from a failure. */
     static String state(TaskStatus task) {
-        return task.state().wireName();
+        return task.aborted() ? "aborted" : task.state().wireName();
     }
 
     /**

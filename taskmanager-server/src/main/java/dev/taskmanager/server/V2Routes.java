@@ -2,18 +2,23 @@ package dev.taskmanager.server;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.taskmanager.Task;
-import dev.taskmanager.TaskFilter;
+import dev.taskmanager.TaskCursor;
 import dev.taskmanager.TaskManager;
 import dev.taskmanager.TaskModule;
+import dev.taskmanager.TaskPage;
+import dev.taskmanager.TaskQuery;
 import dev.taskmanager.TaskStats;
 import dev.taskmanager.TaskStatus;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -24,8 +29,9 @@ import java.util.stream.Stream;
  * {@link TaskJson}; every error is an RFC 9457 problem ({@link Problems}); a wrong method is a 405
  * with {@code Allow}; an unknown query parameter or body field is a 400 naming it.
  *
- * <p>Each action parses its input into typed values, calls the core and renders; it holds no state
- * of its own beyond the page-token key. Waits hold no thread ({@link Waiters}).
+ * <p>Each action parses its input into typed values, calls the core (through {@link TaskList},
+ * which adds the other {@link TaskSource}s) and renders. Nothing is held between requests but the
+ * page-token key; waits hold no thread ({@link Waiters}).
  */
 final class V2Routes {
     static final String PREFIX = "/v2";
@@ -36,18 +42,28 @@ final class V2Routes {
     /** The longest requester ({@code X-Request-Id}), in characters. */
     static final int MAX_REQUESTER_LENGTH = 200;
     static final String REQUEST_ID_HEADER = "X-Request-Id";
+    /** How many matches a bulk abort holds at once: one page of the core's cursor. */
+    static final int ABORT_PAGE = 1000;
+
+    private static final List<String> STATES = List.of("created", "running", "done", "failed", "aborted");
 
     private final ApiContext context;
     private final Waiters waiters;
+    private final TaskList list;
+    private final PageTokens tokens;
 
-    V2Routes(ApiContext context, Waiters waiters) {
+    V2Routes(ApiContext context, Waiters waiters, List<TaskSource> sources, PageTokens tokens) {
         this.context = context;
         this.waiters = waiters;
+        this.list = new TaskList(context.taskManager(), sources);
+        this.tokens = tokens;
     }
 
     void addTo(Router router) {
+        add(router, "GET", "/tasks", true, false, this::listTasks);
         add(router, "GET", "/tasks/{task_id}", false, false, this::getTask);
         add(router, "POST", "/tasks/{task_id}:abort", false, true, this::abortTask);
+        add(router, "POST", "/tasks:abort", true, true, this::abortTasks);
         add(router, "GET", "/tasks/{task_id}:wait", false, false, this::waitTask);
         add(router, "POST", "/tasks:wait", false, true, this::waitTasks);
         add(router, "GET", "/modules", true, false, this::modules);
@@ -66,44 +82,83 @@ final class V2Routes {
         return context.nodeAddress();
     }
 
+    // ---------------------------------------------------------------- GET /v2/tasks
+
+    /**
+     * One page of the matching tasks: {@code {"tasks": [...], "next_page_token": "...",
+     * "total_size": N}}, streamed as it is rendered. The total is counted on the first page and
+     * carried by the token.
+     */
+    private void listTasks(Exchange ex) throws IOException {
+        ListRequest request = ListRequest.forList(QueryParams.parse(ex.request.getHttpURI().getQuery()), tokens);
+        TaskQuery query = request.query();
+        long total = request.position() != null ? request.position().totalSize()
+                : list.count(query.withCursor(null));
+        TaskList.Page page = list.page(query);
+        String next = page.next() == null ? "" : tokens.encode(new PageTokens.Position(page.next().sequenceNumber(),
+                page.next().createdTime(), page.next().id(), total), request.canonical());
+        ex.streamJson(context.renders(), g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("tasks");
+            for (TaskList.Entry entry : page.tasks()) {
+                TaskJson.write(g, entry.status(), node(), entry.source());
+            }
+            g.writeEndArray();
+            g.writeStringField("next_page_token", next);
+            g.writeNumberField("total_size", total);
+            g.writeEndObject();
+        });
+    }
+
     // ---------------------------------------------------------------- GET /v2/tasks/{id}
 
     /** One task; with {@code view=tree}, its descendants too, breadth-first, streamed. */
-    private void getTask(Exchange ex) throws IOException {
+    private void getTask(Exchange ex) {
         QueryParams params = ex.v2Params(Set.of("view"));
         String view = params.get("view").orElse("task");
-        UUID id = taskId(ex);
-        Task task = find(id);
-        switch (view) {
-            case "task":
-                TaskStatus status = task.status();
-                ex.sendJson(g -> TaskJson.write(g, status, node(), TaskJson.LIVE));
-                return;
-            case "tree":
-                // a tree may be large: streamed from a pool thread, with a render permit past one chunk
-                ex.request.getComponents().getExecutor().execute(() -> ApiHandler.run(e -> writeTree(e, task), ex));
-                return;
-            default:
-                throw Params.invalid("view", view, "expected task (the default) or tree");
+        if (!view.equals("task") && !view.equals("tree")) {
+            throw Params.invalid("view", view, "expected task (the default) or tree");
         }
+        UUID id = taskId(ex);
+        Optional<Task> live = tm().find(id);
+        if (view.equals("tree") && live.isPresent()) {
+            // a tree may be large: streamed from a pool thread, with a render permit past one chunk
+            Task task = live.get();
+            ex.request.getComponents().getExecutor().execute(() -> ApiHandler.run(e -> writeTree(e, task), ex));
+            return;
+        }
+        TaskList.Entry entry = live.map(t -> new TaskList.Entry(t.status(), TaskJson.LIVE))
+                .or(() -> list.find(id)).orElseThrow(() -> taskNotFound(id));
+        ex.sendJson(g -> {
+            g.writeStartObject();
+            TaskJson.writeFields(g, entry.status(), node(), entry.source());
+            if (view.equals("tree")) {
+                g.writeArrayFieldStart("descendants"); // a task read from history: its own record only
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+        });
     }
 
     /**
      * The task with a {@code descendants} array: every task below it breadth-first, live children
-     * before folded ones at each level, each with its {@code parent_id}.
+     * before folded ones at each level, read lazily from the core as it is written.
      */
     private void writeTree(Exchange ex, Task task) throws IOException {
-        List<TaskStatus> statuses = task.statusRecursive();
-        ex.streamJson(context.renders(), g -> {
-            g.writeStartObject();
-            TaskJson.writeFields(g, statuses.get(0), node(), TaskJson.LIVE);
-            g.writeArrayFieldStart("descendants");
-            for (int i = 1; i < statuses.size(); i++) {
-                TaskJson.write(g, statuses.get(i), node(), TaskJson.LIVE);
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        });
+        try (Stream<TaskStatus> tree = task.statusTree()) {
+            Iterator<TaskStatus> statuses = tree.iterator();
+            TaskStatus root = statuses.next();
+            ex.streamJson(context.renders(), g -> {
+                g.writeStartObject();
+                TaskJson.writeFields(g, root, node(), TaskJson.LIVE);
+                g.writeArrayFieldStart("descendants");
+                while (statuses.hasNext()) {
+                    TaskJson.write(g, statuses.next(), node(), TaskJson.LIVE);
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            });
+        }
     }
 
     // ---------------------------------------------------------------- POST /v2/tasks/{id}:abort
@@ -117,27 +172,32 @@ final class V2Routes {
         UUID id = taskId(ex);
         String reason = abortReason(ex);
         String requester = requester(ex);
-        Task task = find(id);
+        Optional<Task> live = tm().find(id);
+        if (live.isEmpty()) {
+            TaskList.Entry ended = list.find(id).orElseThrow(() -> taskNotFound(id));
+            throw finished(ended.status(), ended.source()); // only live tasks run
+        }
+        Task task = live.get();
         if (!task.isAbortable()) {
             throw new ApiException(403, "task with id " + id + " cannot be aborted").ofType(Problems.NOT_ABORTABLE);
         }
         if (task.state().isTerminal()) {
-            throw finished(task.status());
+            throw finished(task.status(), TaskJson.LIVE);
         }
-        task.abort(reason);
+        task.abort(reason, requester);
         TaskStatus after = task.status();
-        if (after.state().isTerminal() && !task.isAbortRequested()) {
-            throw finished(after); // it ended before the request reached it
+        if (after.abortRequest() == null) {
+            throw finished(after, TaskJson.LIVE); // it ended before the request reached it
         }
         ex.sendJson(g -> TaskJson.write(g, after, node(), TaskJson.LIVE));
     }
 
-    private ApiException finished(TaskStatus status) {
+    private ApiException finished(TaskStatus status, String source) {
         return new ApiException(409, "task with id " + status.id() + " already finished ("
                 + TaskJson.state(status) + "); there is nothing to abort").ofType(Problems.TASK_FINISHED)
                 .withMembers(g -> {
                     g.writeFieldName("task");
-                    TaskJson.write(g, status, node(), TaskJson.LIVE);
+                    TaskJson.write(g, status, node(), source);
                 });
     }
 
@@ -165,6 +225,53 @@ final class V2Routes {
         return value.trim().isEmpty() ? null : value.trim();
     }
 
+    // ---------------------------------------------------------------- POST /v2/tasks:abort
+
+    /**
+     * Aborts every matching abortable task that has not ended, walking the matches one page of the
+     * core's cursor at a time: {@code {"matched", "aborted", "not_abortable", "already_finished"}}.
+     */
+    private void abortTasks(Exchange ex) {
+        ListRequest request = ListRequest.forAbort(QueryParams.parse(ex.request.getHttpURI().getQuery()), ABORT_PAGE);
+        String reason = abortReason(ex);
+        String requester = requester(ex);
+        long aborted = 0;
+        long notAbortable = 0;
+        long finished = 0;
+        TaskQuery query = request.query();
+        while (true) {
+            TaskPage page = tm().query(query);
+            for (TaskStats stats : page.tasks()) {
+                Optional<Task> found = tm().find(stats.id());
+                if (found.isEmpty() || found.get().state().isTerminal()) {
+                    finished++;
+                } else if (!found.get().isAbortable()) {
+                    notAbortable++;
+                } else {
+                    found.get().abort(reason, requester);
+                    aborted++;
+                }
+            }
+            TaskCursor next = page.next();
+            if (next == null) {
+                break;
+            }
+            query = query.withCursor(next);
+        }
+        long matched = aborted + notAbortable + finished;
+        long abortedCount = aborted;
+        long notAbortableCount = notAbortable;
+        long finishedCount = finished;
+        ex.sendJson(g -> {
+            g.writeStartObject();
+            g.writeNumberField("matched", matched);
+            g.writeNumberField("aborted", abortedCount);
+            g.writeNumberField("not_abortable", notAbortableCount);
+            g.writeNumberField("already_finished", finishedCount);
+            g.writeEndObject();
+        });
+    }
+
     // ---------------------------------------------------------------- waits
 
     /** The task once it ends; 408 with its current state when {@code timeout} passes first. */
@@ -173,8 +280,14 @@ final class V2Routes {
         UUID id = taskId(ex);
         long timeout = params.get("timeout").map(v -> QueryParams.parseDuration("timeout", v).toNanos())
                 .orElse(Waiters.NO_TIMEOUT);
-        Task task = find(id);
-        waiters.await(ex, List.of(task), 1, timeout, new Waiters.WaitAnswer() {
+        Optional<Task> live = tm().find(id);
+        if (live.isEmpty()) {
+            TaskList.Entry ended = list.find(id).orElseThrow(() -> taskNotFound(id));
+            ex.sendJson(g -> TaskJson.write(g, ended.status(), node(), ended.source()));
+            return;
+        }
+        Task task = live.get();
+        waiters.await(ex, List.of(task), Map.of(), 1, timeout, new Waiters.WaitAnswer() {
             @Override
             public void completed(Exchange e, Map<UUID, TaskStatus> ended) {
                 TaskStatus status = ended.get(id);
@@ -196,7 +309,7 @@ final class V2Routes {
      * Many tasks: {@code {"ids": [...], "mode": "all"|"any", "timeout": "30s"}}. Answers
      * {@code {"tasks": [...]}} in the order of {@code ids} (duplicates once) when all, or any one, of
      * them ended: the ended ones final, the others as they are; 408 with the same {@code tasks} when
-     * the timeout passes first.
+     * the timeout passes first. A task found only in a history store has ended.
      */
     private void waitTasks(Exchange ex) {
         ex.v2Params(Set.of());
@@ -223,53 +336,63 @@ final class V2Routes {
         }
         long timeout = timeoutText[0] == null ? Waiters.NO_TIMEOUT
                 : QueryParams.parseDuration("timeout", timeoutText[0]).toNanos();
-        Set<UUID> unique = new LinkedHashSet<>();
+        Map<UUID, Integer> unique = new LinkedHashMap<>();
         for (int i = 0; i < ids.size(); i++) {
-            unique.add(Params.parseUuid("ids[" + i + "]", ids.get(i)));
+            unique.putIfAbsent(Params.parseUuid("ids[" + i + "]", ids.get(i)), i);
         }
-        List<Task> tasks = new ArrayList<>(unique.size());
-        int index = 0;
-        for (UUID id : unique) {
-            int at = index++;
-            tasks.add(tm().find(id).orElseThrow(() -> taskNotFound(id).about("ids[" + at + "]", id.toString())));
+        List<Task> live = new ArrayList<>(unique.size());
+        Map<UUID, TaskStatus> endedElsewhere = new HashMap<>();
+        Map<UUID, String> sources = new HashMap<>();
+        for (Map.Entry<UUID, Integer> entry : unique.entrySet()) {
+            UUID id = entry.getKey();
+            Optional<Task> task = tm().find(id);
+            if (task.isPresent()) {
+                live.add(task.get());
+                continue;
+            }
+            TaskList.Entry found = list.find(id).orElseThrow(() -> taskNotFound(id)
+                    .about("ids[" + entry.getValue() + "]", id.toString()));
+            endedElsewhere.put(id, found.status());
+            sources.put(id, found.source());
         }
-        waiters.await(ex, tasks, any ? 1 : tasks.size(), timeout, new Waiters.WaitAnswer() {
+        Map<UUID, Task> byId = new HashMap<>();
+        live.forEach(task -> byId.put(task.id(), task));
+        List<UUID> order = new ArrayList<>(unique.keySet());
+        waiters.await(ex, live, endedElsewhere, any ? 1 : order.size(), timeout, new Waiters.WaitAnswer() {
             @Override
             public void completed(Exchange e, Map<UUID, TaskStatus> ended) {
+                List<TaskStatus> statuses = statuses(order, byId, ended);
                 e.sendJson(g -> {
                     g.writeStartObject();
-                    writeTasks(g, tasks, ended);
+                    writeStatuses(g, statuses, sources);
                     g.writeEndObject();
                 });
             }
 
             @Override
             public void timedOut(Exchange e, Map<UUID, TaskStatus> ended) {
-                List<TaskStatus> current = statuses(tasks, ended);
-                throw waitTimedOut((any ? "none" : "not all") + " of the " + tasks.size() + " tasks finished within "
-                        + describe(timeout), g -> writeStatuses(g, current));
+                List<TaskStatus> statuses = statuses(order, byId, ended);
+                throw waitTimedOut((any ? "none" : "not all") + " of the " + order.size() + " tasks finished within "
+                        + describe(timeout), g -> writeStatuses(g, statuses, sources));
             }
         });
     }
 
-    private void writeTasks(JsonGenerator g, List<Task> tasks, Map<UUID, TaskStatus> ended) throws IOException {
-        writeStatuses(g, statuses(tasks, ended));
-    }
-
-    private void writeStatuses(JsonGenerator g, List<TaskStatus> statuses) throws IOException {
+    private void writeStatuses(JsonGenerator g, List<TaskStatus> statuses, Map<UUID, String> sources)
+            throws IOException {
         g.writeArrayFieldStart("tasks");
         for (TaskStatus status : statuses) {
-            TaskJson.write(g, status, node(), TaskJson.LIVE);
+            TaskJson.write(g, status, node(), sources.getOrDefault(status.id(), TaskJson.LIVE));
         }
         g.writeEndArray();
     }
 
-    /** Each task's final status if it ended, else its current one; in the order of {@code tasks}. */
-    private static List<TaskStatus> statuses(List<Task> tasks, Map<UUID, TaskStatus> ended) {
-        List<TaskStatus> statuses = new ArrayList<>(tasks.size());
-        for (Task task : tasks) {
-            TaskStatus last = ended.get(task.id());
-            statuses.add(last != null ? last : task.status());
+    /** Each task's final status if it ended, else its current one; in the order asked. */
+    private static List<TaskStatus> statuses(List<UUID> order, Map<UUID, Task> live, Map<UUID, TaskStatus> ended) {
+        List<TaskStatus> statuses = new ArrayList<>(order.size());
+        for (UUID id : order) {
+            TaskStatus last = ended.get(id);
+            statuses.add(last != null ? last : live.get(id).status());
         }
         return statuses;
     }
@@ -279,7 +402,7 @@ final class V2Routes {
     }
 
     private static String describe(long timeoutNanos) {
-        return Duration.ofNanos(timeoutNanos).toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+        return Duration.ofNanos(timeoutNanos).toString().substring(2).toLowerCase(Locale.ROOT);
     }
 
     // ---------------------------------------------------------------- GET /v2/modules
@@ -287,25 +410,23 @@ final class V2Routes {
     /**
      * Every module with its tasks counted by state, in one pass over each module's tasks:
      * {@code {"modules": [{"name": ..., "node": ..., "total": N, "states": {"created": N, ...}}]}}.
-     * Internal tasks are counted only with {@code internal=true}, as listings show them.
+     * Internal tasks are counted only with {@code internal=true}, as lists show them.
      */
     private void modules(Exchange ex) {
         QueryParams params = ex.v2Params(Set.of("internal"));
         boolean internal = params.bool("internal").orElse(false);
-        List<String> names = tm().moduleNames();
-        List<Map<String, Long>> counts = new ArrayList<>(names.size());
-        List<String> found = new ArrayList<>(names.size());
-        for (String name : names) {
-            TaskModule module = tm().findModule(name).orElse(null);
-            if (module == null) {
+        List<String> found = new ArrayList<>();
+        List<Map<String, Long>> counts = new ArrayList<>();
+        for (String name : tm().moduleNames()) {
+            Optional<TaskModule> module = tm().findModule(name);
+            if (module.isEmpty()) {
                 continue; // removed meanwhile
             }
             Map<String, Long> byState = new LinkedHashMap<>();
-            for (String state : STATES) {
-                byState.put(state, 0L);
-            }
-            try (Stream<TaskStats> tasks = module.tasks(TaskFilter.DEFAULT.withInternal(internal))) {
-                tasks.forEach(stats -> byState.merge(stats.state().wireName(), 1L, Long::sum));
+            STATES.forEach(state -> byState.put(state, 0L));
+            try (Stream<TaskStats> tasks = module.get().tasks(dev.taskmanager.TaskFilter.DEFAULT.withInternal(internal))) {
+                tasks.forEach(stats -> byState.merge(stats.aborted() ? "aborted" : stats.state().wireName(), 1L,
+                        Long::sum));
             }
             found.add(name);
             counts.add(byState);
@@ -317,11 +438,7 @@ final class V2Routes {
                 g.writeStartObject();
                 g.writeStringField("name", found.get(i));
                 g.writeStringField("node", node());
-                long total = 0;
-                for (long n : counts.get(i).values()) {
-                    total += n;
-                }
-                g.writeNumberField("total", total);
+                g.writeNumberField("total", counts.get(i).values().stream().mapToLong(Long::longValue).sum());
                 g.writeObjectFieldStart("states");
                 for (Map.Entry<String, Long> entry : counts.get(i).entrySet()) {
                     g.writeNumberField(entry.getKey(), entry.getValue());
@@ -334,16 +451,10 @@ final class V2Routes {
         });
     }
 
-    private static final List<String> STATES = List.of("created", "running", "done", "failed", "aborted");
-
     // ---------------------------------------------------------------- shared
 
     private static UUID taskId(Exchange ex) {
         return ex.taskIdParam();
-    }
-
-    private Task find(UUID id) {
-        return tm().find(id).orElseThrow(() -> taskNotFound(id));
     }
 
     private static ApiException taskNotFound(UUID id) {

@@ -60,7 +60,7 @@ import org.eclipse.jetty.util.thread.Scheduler;
 final class Waiters {
     private static final System.Logger LOG = System.getLogger(Waiters.class.getName());
 
-    /** {@link #await(Exchange, List, int, long, WaitAnswer)}'s timeout meaning "none". */
+    /** {@link #await(Exchange, List, Map, int, long, WaitAnswer)}'s timeout meaning "none". */
     static final long NO_TIMEOUT = -1;
 
     private final Map<UUID, TaskWaits> byTask = new ConcurrentHashMap<>();
@@ -99,7 +99,7 @@ final class Waiters {
      */
     void await(Exchange ex, Task task, OptionalLong timeout) {
         long nanos = timeout.isPresent() ? TimeUnit.SECONDS.toNanos(timeout.getAsLong()) : NO_TIMEOUT;
-        await(ex, List.of(task), 1, nanos, new WaitAnswer() {
+        await(ex, List.of(task), Map.of(), 1, nanos, new WaitAnswer() {
             @Override
             public void completed(Exchange e, Map<UUID, TaskStatus> ended) {
                 TaskStatus status = ended.get(task.id());
@@ -114,15 +114,17 @@ final class Waiters {
     }
 
     /**
-     * Waits until {@code needed} of {@code tasks} have ended (1: any of them; all of them), then
-     * answers {@link WaitAnswer#completed}; or answers {@link WaitAnswer#timedOut} once
-     * {@code timeoutNanos} pass ({@link #NO_TIMEOUT}: never; 0: at once unless enough have ended
-     * already). Holds no thread meanwhile.
+     * Waits until {@code needed} of {@code tasks} and {@code endedElsewhere} have ended (1: any of
+     * them; all of them), then answers {@link WaitAnswer#completed}; or answers
+     * {@link WaitAnswer#timedOut} once {@code timeoutNanos} pass ({@link #NO_TIMEOUT}: never; 0: at
+     * once unless enough have ended already). Holds no thread meanwhile.
      *
+     * @param endedElsewhere final statuses of tasks no longer live (read from a history store), by id
      * @throws ApiException 503 if the server is shutting down
      */
-    void await(Exchange ex, List<? extends Task> tasks, int needed, long timeoutNanos, WaitAnswer answer) {
-        Map<UUID, TaskStatus> ended = new ConcurrentHashMap<>();
+    void await(Exchange ex, List<? extends Task> tasks, Map<UUID, TaskStatus> endedElsewhere, int needed,
+               long timeoutNanos, WaitAnswer answer) {
+        Map<UUID, TaskStatus> ended = new ConcurrentHashMap<>(endedElsewhere);
         List<Task> running = new ArrayList<>(tasks.size());
         for (Task task : tasks) {
             if (task.state().isTerminal()) {

@@ -100,6 +100,12 @@ class OpenApiConformanceTest {
         check("GET", "/task_manager/wait_task/{task_id}", "/task_manager/wait_task/" + root + "?timeout=x");
 
         // v2 reads
+        String token = check("GET", "/v2/tasks", "/v2/tasks?internal=true&page_size=2").json()
+                .get("next_page_token").asText();
+        check("GET", "/v2/tasks", "/v2/tasks?internal=true&page_size=2&page_token=" + token);
+        check("GET", "/v2/tasks", "/v2/tasks?state=running,done&label=a:b&order_by=sequence_number%20desc");
+        check("GET", "/v2/tasks", "/v2/tasks?state=nope");
+        check("GET", "/v2/tasks", "/v2/tasks?page_token=" + token);
         check("GET", "/v2/tasks/{task_id}", "/v2/tasks/" + root);
         check("GET", "/v2/tasks/{task_id}", "/v2/tasks/" + root + "?view=tree");
         check("GET", "/v2/tasks/{task_id}", "/v2/tasks/" + UNKNOWN);
@@ -133,6 +139,8 @@ class OpenApiConformanceTest {
         check("POST", "/v2/tasks/{task_id}:abort", "/v2/tasks/" + UNKNOWN + ":abort");
         check("POST", "/v2/tasks/{task_id}:abort", "/v2/tasks/" + other + ":abort", "{\"reason\": 1}");
         check("POST", "/v2/tasks/{task_id}:abort", "/v2/tasks/" + other + ":abort", "{}", "X-Request-Id", "me");
+        check("POST", "/v2/tasks:abort", "/v2/tasks:abort?module=test&type=nothing", "{\"reason\": \"x\"}");
+        check("POST", "/v2/tasks:abort", "/v2/tasks:abort");
         check("POST", "/task_manager/abort_task/{task_id}", "/task_manager/abort_task/" + child);
         check("POST", "/task_manager/abort_task/{task_id}", "/task_manager/abort_task/"
                 + client.createTestTask("abortable=true"));

@@ -20,8 +20,13 @@ class V2AbortTest extends ApiTestBase {
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         JsonNode task = answer.json();
         assertThat(task.get("id").asText()).isEqualTo(id);
+        assertThat(task.get("state").asText()).as("an abortable test task ends at once").isEqualTo("aborted");
+        assertThat(task.get("abort_requested").asBoolean()).isFalse();
+        assertThat(task.get("abort").get("reason").asText()).isEqualTo("disk is full");
+        assertThat(task.get("abort").get("requested_by").asText()).isEqualTo("ops-ticket-42");
+        assertThat(task.get("abort").get("requested_at").asText()).endsWith("Z");
         assertThat(task.get("error").asText()).contains("abort requested", "disk is full");
-        assertThat(client.status(id).get("error").asText()).contains("disk is full");
+        assertThat(client.status(id).get("state").asText()).as("the compat API says failed").isEqualTo("failed");
     }
 
     @Test
@@ -30,7 +35,26 @@ class V2AbortTest extends ApiTestBase {
         String id = client.createTestTask("abortable=true");
         ApiClient.Answer answer = client.post("/v2/tasks/" + id + ":abort");
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.json().get("abort").get("reason").asText()).isEmpty();
+        assertThat(answer.json().get("abort").get("requested_by").asText()).isEmpty();
         assertThat(client.status(id).get("error").asText()).contains("abort requested");
+    }
+
+    @Test
+    void aRunningTaskThatTakesItsTimeIsAnsweredAbortRequested() {
+        client.post("/task_manager/ttl?ttl=60");
+        dev.taskmanager.TrackedTask task = f.tm.module("slow").task("t").abortable().track();
+        task.start();
+        ApiClient.Answer answer = client.send("POST", "/v2/tasks/" + task.id() + ":abort", "{\"reason\": \"stop\"}",
+                "X-Request-Id", "alice");
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.json().get("state").asText()).isEqualTo("running");
+        assertThat(answer.json().get("abort_requested").asBoolean()).isTrue();
+        assertThat(task.status().abortRequest().requestedBy()).isEqualTo("alice");
+        ApiClient.Answer again = client.send("POST", "/v2/tasks/" + task.id() + ":abort", "{\"reason\": \"later\"}");
+        assertThat(again.json().get("abort").get("reason").asText()).as("the first request is kept").isEqualTo("stop");
+        task.complete();
+        assertThat(client.get("/v2/tasks/" + task.id()).json().get("state").asText()).isEqualTo("aborted");
     }
 
     @Test

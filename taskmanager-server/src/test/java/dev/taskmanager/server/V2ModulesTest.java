@@ -19,6 +19,8 @@ class V2ModulesTest extends ApiTestBase {
         client.finish(c);
         String d = client.createTestTask("");
         client.fail(d, "x");
+        String e = client.createTestTask("abortable=true");
+        client.post("/v2/tasks/" + e + ":abort");
         f.tm.module("other");
 
         JsonNode modules = client.get("/v2/modules").json().get("modules");
@@ -29,14 +31,15 @@ class V2ModulesTest extends ApiTestBase {
         JsonNode test = modules.get(1);
         assertThat(test.get("name").asText()).isEqualTo("test");
         assertThat(test.get("node").asText()).isEqualTo("127.0.0.1");
-        assertThat(test.get("total").asLong()).isEqualTo(4);
+        assertThat(test.get("total").asLong()).isEqualTo(5);
         assertThat(test.get("states").get("running").asLong()).isEqualTo(2);
         assertThat(test.get("states").get("done").asLong()).isEqualTo(1);
         assertThat(test.get("states").get("failed").asLong()).isEqualTo(1);
+        assertThat(test.get("states").get("aborted").asLong()).isEqualTo(1);
         assertThat(test.get("states").get("created").asLong()).isZero();
 
         JsonNode withInternal = client.get("/v2/modules?internal=true").json().get("modules").get(1);
-        assertThat(withInternal.get("total").asLong()).isEqualTo(5);
+        assertThat(withInternal.get("total").asLong()).isEqualTo(6);
         assertThat(withInternal.get("states").get("running").asLong()).isEqualTo(3);
     }
 

@@ -37,6 +37,34 @@ class V2TaskTest extends ApiTestBase {
         assertThat(task.get("start_time").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z");
         assertThat(task.get("progress").get("completed").asDouble()).isEqualTo(2.5);
         assertThat(task.get("progress").get("total").asDouble()).isEqualTo(10);
+        assertThat(task.get("created_time").asText()).isEqualTo("2025-01-16T16:12:11.000000000Z");
+        assertThat(task.get("updated_time").asText()).endsWith("Z");
+        assertThat(task.get("abort_requested").asBoolean()).isFalse();
+        assertThat(task.get("abort").isNull()).isTrue();
+        assertThat(task.get("labels").isObject()).isTrue();
+        assertThat(task.get("labels").size()).isZero();
+        assertThat(task.get("deadline").isNull()).isTrue();
+        assertThat(task.get("stalled").asBoolean()).isFalse();
+        assertThat(task.get("progress").has("rate")).isTrue();
+        assertThat(task.get("progress").has("eta_seconds")).isTrue();
+    }
+
+    @Test
+    void labelsDeadlineRateAndEtaAreAnswered() {
+        dev.taskmanager.TrackedTask task = f.tm.module("m").task("copy").label("ticket", "OPS-42")
+                .deadline(java.time.Duration.ofHours(1)).progressUnits("bytes").track();
+        task.start();
+        task.progress().set(0, 1000);
+        f.time.advance(java.time.Duration.ofSeconds(1));
+        task.progress().set(100, 1000);
+        f.time.advance(java.time.Duration.ofSeconds(1));
+        task.progress().set(200, 1000);
+        JsonNode json = client.get("/v2/tasks/" + task.id()).json();
+        assertThat(json.get("labels").get("ticket").asText()).isEqualTo("OPS-42");
+        assertThat(json.get("deadline").asText()).isEqualTo("2025-01-16T17:12:11.000000000Z");
+        assertThat(json.get("progress").get("units").asText()).isEqualTo("bytes");
+        assertThat(json.get("progress").get("rate").asDouble()).isPositive();
+        assertThat(json.get("progress").get("eta_seconds").asDouble()).isPositive();
     }
 
     @Test
