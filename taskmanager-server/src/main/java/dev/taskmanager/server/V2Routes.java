@@ -124,7 +124,11 @@ final class V2Routes {
         if (view.equals("tree") && live.isPresent()) {
             // a tree may be large: streamed from a pool thread, with a render permit past one chunk
             Task task = live.get();
-            ex.request.getComponents().getExecutor().execute(() -> ApiHandler.run(e -> writeTree(e, task), ex));
+            try {
+                ex.request.getComponents().getExecutor().execute(() -> ApiHandler.run(e -> writeTree(e, task), ex));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                throw new ApiException(503, "the server is overloaded or stopping");
+            }
             return;
         }
         TaskList.Entry entry = live.map(t -> new TaskList.Entry(t.status(), TaskJson.LIVE))

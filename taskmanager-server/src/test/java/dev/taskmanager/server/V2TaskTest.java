@@ -157,6 +157,31 @@ class V2TaskTest extends ApiTestBase {
     }
 
     @Test
+    void theAccessChecksCoverV2AndAnswerProblems() {
+        String id = client.createTestTask("abortable=true");
+        JsonNode foreign = assertProblem(client.send("POST", "/v2/tasks/" + id + ":abort", null,
+                "Origin", "http://evil.example"), 403, null, "cross-origin request refused");
+        assertThat(foreign.get("title").asText()).isEqualTo("Forbidden");
+        assertProblem(client.send("POST", "/v2/tasks:abort?module=test", null, "Sec-Fetch-Site", "cross-site"), 403,
+                null, "cross-origin request refused");
+        assertThat(client.status(id).get("state").asText()).isEqualTo("running");
+        try (ServerFixture locked = new ServerFixture(b -> b, s -> s.authToken("s3cret"))) {
+            ApiClient.Answer refused = locked.client.get("/v2/tasks");
+            assertProblem(refused, 401, null, "missing bearer token");
+            assertThat(refused.raw().headers().firstValue("www-authenticate")).hasValue("Bearer realm=\"taskmanager\"");
+            assertThat(locked.client.send("GET", "/v2/tasks", null, "Authorization", "Bearer s3cret").status())
+                    .isEqualTo(200);
+        }
+        try (ServerFixture hosts = new ServerFixture(b -> b, s -> s.allowedHosts(java.util.List.of("tm.example")))) {
+            RawHttp.Raw raw = RawHttp.exchange(hosts.server.port(), ("GET /v2/modules HTTP/1.1\r\nHost: evil.example\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            assertThat(raw.status()).isEqualTo(421);
+            assertThat(raw.head().toLowerCase()).contains("content-type: application/problem+json");
+            assertThat(raw.body()).contains("host 'evil.example' is not served here");
+        }
+    }
+
+    @Test
     void aRequestJettyRefusesBeforeRoutingIsAProblemUnderV2() {
         RawHttp.Raw raw = RawHttp.request(f.server.port(), "GET", "/v2/tasks/%5C");
         assertThat(raw.status()).isEqualTo(400);
