@@ -13,21 +13,26 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * The API's one Jetty handler: routes the request, runs the route's action and maps whatever it
- * throws to the error body of SPEC §12.5. This is the single exception mapper: {@link ApiException}
- * keeps its status, anything else is a bug, logged and answered 500 with its type and message.
+ * throws to an error answer in the route's style: the body of SPEC §12.5 on the compat routes, an
+ * RFC 9457 problem on the v2 routes ({@link Router.ErrorStyle}). This is the single exception mapper:
+ * {@link ApiException} keeps its status, anything else is a bug, logged and answered 500 with its
+ * type and message. A known path with a wrong method is a 404 in the compat style and a 405 with
+ * {@code Allow} in the problem style.
  *
  * <p><b>Threading.</b> It declares itself non-blocking, so Jetty may call it on the thread that
  * parsed the request. Most actions are non-blocking (a registry lookup and a small in-memory
  * render, written asynchronously) and run right there; actions that may block (a streamed list,
  * a module stop, extensions) are marked blocking and handed to Jetty's thread pool.
- * {@code wait_task} holds no thread at all ({@link Waiters}).
+ * Waits hold no thread at all ({@link Waiters}), nor does reading a v2 request's body.
  *
  * <p><b>Access.</b> Before routing, every request in the API's namespaces passes the
  * {@link AccessPolicy}: allowed {@code Host}, no cross-origin write, the bearer token if one is set.
  *
- * <p><b>Limits.</b> Requests carry no body: one that declares more than {@value #MAX_BODY_BYTES}
- * bytes is answered 413 without reading it. URI and header limits are the connector's
- * ({@link TaskManagerServer}).
+ * <p><b>Limits.</b> A request that declares a body of more than {@value #MAX_BODY_BYTES} bytes is
+ * answered 413 without reading it. Routes that take a body (three v2 routes) read it whole before
+ * their action runs, asynchronously, and answer 413 past the same limit however it is framed and
+ * 415 for a declared type that is not JSON; other routes ignore a small body. URI and header limits
+ * are the connector's ({@link TaskManagerServer}).
  */
 final class ApiHandler extends Handler.Abstract.NonBlocking {
     private static final System.Logger LOG = System.getLogger(ApiHandler.class.getName());

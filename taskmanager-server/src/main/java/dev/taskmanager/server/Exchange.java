@@ -144,11 +144,6 @@ final class Exchange implements ExtensionRequest {
         response.write(true, ByteBuffer.wrap(body), callback);
     }
 
-    /** A small JSON body rendered in memory, with the given status. */
-    void sendJson(int status, Json.Writer writer) {
-        send(status, Json.render(writer));
-    }
-
     /**
      * 200 with a JSON body that may be large, written as it is generated with at most one chunk in
      * memory ({@link StreamedBody}); past one chunk it needs one of {@code permits}, else the answer

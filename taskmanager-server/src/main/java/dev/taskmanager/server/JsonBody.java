@@ -141,11 +141,6 @@ final class JsonBody {
         return items;
     }
 
-    /** The name of the field being read, for messages. */
-    String field() {
-        return field;
-    }
-
     private ApiException wrongType(String name, String expected) throws IOException {
         JsonToken token = parser.currentToken();
         String got = token == JsonToken.START_OBJECT ? "an object" : token == JsonToken.START_ARRAY ? "an array"

@@ -199,15 +199,9 @@ final class Router {
      * {@code invalid value '%00' for parameter 'task_id'}, else as a path segment.
      *
      * @param rawPath the path as sent, still percent-encoded
+     * @param name    if not {@code null}, receives in {@code name[0]} the parameter's name when the
+     *                segment stands for one (a problem names it)
      * @return the description, or {@code null} if no segment looks suspicious
-     */
-    String describeRefusedPath(String rawPath) {
-        return describeRefusedPath(rawPath, null);
-    }
-
-    /**
-     * {@link #describeRefusedPath(String)}, also reporting the parameter's name into {@code name[0]}
-     * when {@code name} is given and the segment stands for a parameter.
      */
     String describeRefusedPath(String rawPath, String[] name) {
         String[] segments = split(rawPath);
