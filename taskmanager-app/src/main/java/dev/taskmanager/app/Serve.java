@@ -117,6 +117,9 @@ final class Serve {
             } catch (dev.taskmanager.store.HistoryStoreException e) {
                 throw new IOException("history store: " + e.getMessage(), e);
             }
+            if (history != null) {
+                server.taskSource(new HistoryTaskSource(history)); // /v2/tasks reads it
+            }
             FilesRoutes.mount(server, files);
             out.println("Files routes: POST " + FilesRoutes.MANIFEST + "?path=&output=&overwrite=, POST "
                     + FilesRoutes.VERIFY + "?path=&manifest=&skip_unreadable=; "

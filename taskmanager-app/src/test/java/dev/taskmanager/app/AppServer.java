@@ -93,6 +93,19 @@ final class AppServer implements AutoCloseable {
         }
     }
 
+    /** A GET; returns the answer. */
+    HttpResponse<String> get(String pathAndQuery) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(server.uri() + pathAndQuery)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A POST that must answer 200; returns the body. */
     String postOk(String pathAndQuery) {
         HttpResponse<String> answer = post(pathAndQuery);

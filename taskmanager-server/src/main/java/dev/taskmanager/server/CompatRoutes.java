@@ -87,18 +87,19 @@ final class CompatRoutes {
     }
 
     /**
-     * Streams the task and its descendants. The core hands them over as a list today, so the
-     * statuses (not their rendering) are in memory for the length of the answer; the permits bound
-     * how many such lists exist at once.
+     * Streams the task and its descendants as the core's lazy breadth-first traversal builds them:
+     * only the traversal's frontier is held, never the whole tree's statuses (issue 11: a root with
+     * 100,000 children was a 47.7 MB body held per slow reader).
      */
     private void taskStatusRecursive(Exchange ex) throws IOException {
         UUID id = ex.taskIdParam();
-        List<TaskStatus> statuses = tm().statusRecursive(id).orElseThrow(() -> ApiException.taskNotFound(id));
-        ex.streamJson(context.renders(), g -> {
-            g.writeStartArray();
-            forEach(statuses.stream(), status -> Json.writeStatus(g, status, context.nodeAddress()));
-            g.writeEndArray();
-        });
+        try (Stream<TaskStatus> statuses = tm().statusTree(id).orElseThrow(() -> ApiException.taskNotFound(id))) {
+            ex.streamJson(context.renders(), g -> {
+                g.writeStartArray();
+                forEach(statuses, status -> Json.writeStatus(g, status, context.nodeAddress()));
+                g.writeEndArray();
+            });
+        }
     }
 
     private void abortTask(Exchange ex) {

@@ -502,6 +502,18 @@ public final class TaskManagerServer implements AutoCloseable {
             return this;
         }
 
+        /** Adds a source of tasks besides the live registry; see {@link ApiOptions.Builder#taskSource}. */
+        public Builder taskSource(TaskSource source) {
+            options.taskSource(source);
+            return this;
+        }
+
+        /** Describes extension routes in {@code /openapi.json}; see {@link ApiOptions.Builder#openApi}. */
+        public Builder openApi(String fragment) {
+            options.openApi(fragment);
+            return this;
+        }
+
         /**
          * The server, not started yet.
          *
