@@ -91,6 +91,10 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class FilesWorkload {
     /** The name of the module the workload's tasks belong to. */
     public static final String MODULE = "files";
+    /** The label of a manifest operation's root naming the file it writes (absolute path). */
+    public static final String OUTPUT_LABEL = "output";
+    /** The label of a verify operation's root naming the manifest it checks against (absolute path). */
+    public static final String MANIFEST_LABEL = "manifest";
 
     private final TaskModule module;
     private final PathPolicy paths;
@@ -174,15 +178,19 @@ public final class FilesWorkload {
         PathPolicy.Location target = output == null ? null : paths.newFile("output", output, overwrite);
         TreeOperation operation = new TreeOperation(TreeOperation.Kind.MANIFEST, top, resources, false);
         AtomicReference<Manifest> produced = new AtomicReference<>();
-        Task task = root(TreeOperation.Kind.MANIFEST, top).start(context -> operation.manifest(context,
-                target != null ? target : paths.inWorkDirectory(defaultName(context.id())), overwrite, produced));
+        // The id is drawn here, not by the builder, so that the default output (named after the task)
+        // can be a label of the task from its creation: whoever holds the id sees where it writes.
+        UUID id = UUID.randomUUID();
+        PathPolicy.Location destination = target != null ? target : paths.inWorkDirectory(defaultName(id));
+        Task task = root(TreeOperation.Kind.MANIFEST, top).id(id).label(OUTPUT_LABEL, destination.path().toString())
+                .start(context -> operation.manifest(context, destination, overwrite, produced));
         CompletableFuture<Manifest> manifest = task.done().thenApply(status -> {
             if (status.state() != TaskState.DONE) {
                 throw new IllegalStateException("manifest task " + status.id() + " failed: " + status.error());
             }
             return produced.get();
         });
-        return new ManifestRun(task, target != null ? target.path() : defaultOutput(task.id()), manifest);
+        return new ManifestRun(task, destination.path(), manifest);
     }
 
     /**
@@ -211,7 +219,8 @@ public final class FilesWorkload {
         PathPolicy.Location top = paths.directory("path", directory);
         PathPolicy.Location manifestFile = paths.existingFile("manifest", manifest);
         TreeOperation operation = new TreeOperation(TreeOperation.Kind.VERIFY, top, resources, skipUnreadable);
-        return root(TreeOperation.Kind.VERIFY, top).start(context -> operation.verify(context, manifestFile));
+        return root(TreeOperation.Kind.VERIFY, top).label(MANIFEST_LABEL, manifestFile.path().toString())
+                .start(context -> operation.verify(context, manifestFile));
     }
 
     /**

@@ -139,6 +139,7 @@ class ManifestOutputTest {
         assertThat(output.type()).isEqualTo("manifest");
         assertThat(output.parentId()).isEqualTo(root.id());
         assertThat(run.output()).isEqualTo(work.toRealPath().resolve(root.id() + ".sha256")).isRegularFile();
+        assertThat(root.labels()).containsEntry(FilesWorkload.OUTPUT_LABEL, run.output().toString());
     }
 
     @Test

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
@@ -58,6 +59,7 @@ class VerifyOperationTest {
         assertThat(root.state()).isEqualTo(TaskState.DONE);
         assertThat(root.error()).isEmpty();
         assertThat(root.type()).isEqualTo("verify");
+        assertThat(root.labels()).containsExactly(entry(FilesWorkload.MANIFEST_LABEL, manifest.toRealPath().toString()));
         assertThat(root.progress().completed()).isEqualTo(Trees.totalBytes(tree));
         assertThat(root.progress().total()).isEqualTo(root.progress().completed());
         List<TaskStatus> statuses = verify.statusRecursive();

@@ -31,9 +31,13 @@ public final class ApiOptions {
     private final String bearerToken;
     private final List<ExtensionRoute> routes;
     private final PrometheusMeterRegistry metrics;
+    private final List<String> openApiFragments;
+    private final List<TaskSource> taskSources;
 
     private ApiOptions(Builder builder) {
         this.metrics = builder.metrics;
+        this.taskSources = List.copyOf(builder.taskSources);
+        this.openApiFragments = List.copyOf(builder.openApiFragments);
         this.testApi = builder.testApi;
         this.nodeAddress = builder.nodeAddress != null ? builder.nodeAddress : DEFAULT_NODE_ADDRESS;
         this.routes = List.copyOf(builder.routes);
@@ -81,6 +85,15 @@ public final class ApiOptions {
         return routes;
     }
 
+    List<String> openApiFragments() {
+        return openApiFragments;
+    }
+
+    /** The sources merged into the v2 list besides the live registry. */
+    List<TaskSource> taskSources() {
+        return taskSources;
+    }
+
     /** A route added by another module. */
     record ExtensionRoute(String method, String path, ExtensionHandler handler) {
     }
@@ -90,6 +103,8 @@ public final class ApiOptions {
         private boolean testApi;
         private String nodeAddress;
         private final List<ExtensionRoute> routes = new ArrayList<>();
+        private final List<String> openApiFragments = new ArrayList<>();
+        private final List<TaskSource> taskSources = new ArrayList<>();
         private int maxConcurrentListings = DEFAULT_MAX_CONCURRENT_LISTINGS;
         private Set<String> allowedHosts;
         private boolean crossOriginChecks = true;
@@ -227,6 +242,32 @@ public final class ApiOptions {
         public Builder route(String method, String path, ExtensionHandler handler) {
             routes.add(new ExtensionRoute(Objects.requireNonNull(method, "method"),
                     Objects.requireNonNull(path, "path"), Objects.requireNonNull(handler, "handler")));
+            return this;
+        }
+
+        /**
+         * Describes extension routes in {@code /openapi.json}: a fragment of an OpenAPI 3.1 document,
+         * a JSON object holding {@code paths} (the routes, as in a document), and optionally
+         * {@code components} (schemas and the like they refer to as {@code #/components/...}) and
+         * {@code tags}. Its paths and components are added to the document's; one that the document
+         * already has is refused.
+         *
+         * @throws IllegalArgumentException if it is not such a JSON object (a clash is found when the
+         *                                  handler is built)
+         */
+        public Builder openApi(String fragment) {
+            OpenApi.checkFragment(Objects.requireNonNull(fragment, "fragment"));
+            openApiFragments.add(fragment);
+            return this;
+        }
+
+        /**
+         * Adds a source of tasks besides the live registry, e.g. a history store: the v2 list merges
+         * its tasks with the live ones by the cursor key, and the v2 lookups and waits find an id
+         * there once it is no longer live. See {@link TaskSource} for the contract.
+         */
+        public Builder taskSource(TaskSource source) {
+            taskSources.add(Objects.requireNonNull(source, "source"));
             return this;
         }
 

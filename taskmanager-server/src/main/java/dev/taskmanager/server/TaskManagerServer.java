@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jetty.JettyConnectionMetrics;
 import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -156,6 +157,12 @@ public final class TaskManagerServer implements AutoCloseable {
         Handler served = graceful;
         if (metrics != null) {
             served = bindServerMetrics(graceful, threads, builder.jvmMetrics);
+            for (MeterBinder binder : builder.meterBinders) {
+                binder.bindTo(metrics);
+                if (binder instanceof AutoCloseable) {
+                    meterBinders.add((AutoCloseable) binder);
+                }
+            }
         }
         server.setHandler(guard.handler(served));
         server.setErrorHandler(new JsonErrorHandler(api.router()));
@@ -381,6 +388,7 @@ public final class TaskManagerServer implements AutoCloseable {
         private Tls tls;
         private PrometheusMeterRegistry metrics;
         private boolean jvmMetrics;
+        private final List<MeterBinder> meterBinders = new ArrayList<>();
 
         private Builder(TaskManager taskManager) {
             this.taskManager = taskManager;
@@ -583,9 +591,31 @@ public final class TaskManagerServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Meters of another part of the service to publish at {@code /metrics} (the history store's,
+         * say): bound to the registry when the server is built if {@link #metrics} are on, ignored
+         * otherwise; closed with the server if the binder is {@link AutoCloseable}.
+         */
+        public Builder meterBinder(MeterBinder binder) {
+            meterBinders.add(Objects.requireNonNull(binder, "binder"));
+            return this;
+        }
+
         /** Adds an extension endpoint; see {@link ApiOptions.Builder#route}. */
         public Builder route(String method, String path, ExtensionHandler handler) {
             options.route(method, path, handler);
+            return this;
+        }
+
+        /** Adds a source of tasks besides the live registry; see {@link ApiOptions.Builder#taskSource}. */
+        public Builder taskSource(TaskSource source) {
+            options.taskSource(source);
+            return this;
+        }
+
+        /** Describes extension routes in {@code /openapi.json}; see {@link ApiOptions.Builder#openApi}. */
+        public Builder openApi(String fragment) {
+            options.openApi(fragment);
             return this;
         }
 
