@@ -27,6 +27,7 @@ import org.eclipse.jetty.util.Callback;
  *
  * <p><b>Access.</b> Before routing, every request in the API's namespaces passes the
  * {@link AccessPolicy}: allowed {@code Host}, no cross-origin write, the bearer token if one is set.
+ * The dashboard's files under {@code /ui/} ({@link Dashboard}) pass the first two only.
  *
  * <p><b>Limits.</b> A request that declares a body of more than {@value #MAX_BODY_BYTES} bytes is
  * answered 413 without reading it. Routes that take a body (three v2 routes) read it whole before
@@ -45,8 +46,18 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     private final TestApi testApi;
     private final byte[] openApi;
     private final AccessPolicy access;
+    private final Dashboard dashboard;
+    private final boolean servesRoot;
 
     ApiHandler(TaskManager taskManager, ApiOptions options) {
+        this(taskManager, options, false);
+    }
+
+    /**
+     * @param servesRoot whether {@code /} redirects to the dashboard: only on a server of its own
+     *                   ({@link TaskManagerServer}), since a service that mounts the handler owns its {@code /}
+     */
+    ApiHandler(TaskManager taskManager, ApiOptions options, boolean servesRoot) {
         this.context = new ApiContext(taskManager, options.nodeAddress(),
                 new RenderPermits(options.maxConcurrentListings()));
         this.waiters = new Waiters(options.nodeAddress());
@@ -58,6 +69,8 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         }
         this.openApi = OpenApi.document(testApi != null, options.openApiFragments());
         this.access = options.accessPolicy();
+        this.dashboard = options.dashboardEnabled() ? Dashboard.load() : null;
+        this.servesRoot = servesRoot && dashboard != null;
         router.add("GET", OPENAPI_PATH, false, ex -> ex.send(200, openApi));
         for (ApiOptions.ExtensionRoute route : options.routes()) {
             router.add(route.method(), route.path(), true, extension(route.handler()));
@@ -67,6 +80,10 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         String path = Request.getPathInContext(request);
+        if (dashboard != null && (Dashboard.claims(path) || (servesRoot && path.equals("/")))) {
+            serveDashboard(request, response, callback, path);
+            return true;
+        }
         Router.Match match = router.find(request.getMethod(), path);
         if (match == null && !router.claims(path)) {
             return false;
@@ -106,6 +123,21 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
             dispatch(route, ex);
         }
         return true;
+    }
+
+    /** The dashboard's files (no token needed: they hold no data) and the redirect from {@code /}. */
+    private void serveDashboard(Request request, Response response, Callback callback, String path) {
+        try {
+            access.checkWithoutToken(request);
+        } catch (ApiException refused) {
+            Exchange.writeError(response, callback, refused, Router.ErrorStyle.COMPAT, path);
+            return;
+        }
+        if (path.equals("/")) {
+            Dashboard.redirectRoot(request, response, callback);
+        } else {
+            dashboard.handle(request, response, callback, path);
+        }
     }
 
     private static ApiException tooLarge(Router.Route route, String size) {

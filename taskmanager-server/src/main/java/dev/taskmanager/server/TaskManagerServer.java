@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -78,6 +79,7 @@ public final class TaskManagerServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final ApiHandler api;
+    private final boolean dashboard;
     private final Tls tls;
     private final List<String> warnings;
     private final ConnectionGuard guard;
@@ -100,7 +102,8 @@ public final class TaskManagerServer implements AutoCloseable {
             options.allowedHosts(hosts);
         }
         ApiOptions built = options.build();
-        this.api = new ApiHandler(taskManager, built);
+        this.api = new ApiHandler(taskManager, built, true);
+        this.dashboard = built.dashboardEnabled();
         this.warnings = warnings(bindAddress, loopback, built.requiresToken(), tls != null);
 
         QueuedThreadPool threads = new QueuedThreadPool();
@@ -243,6 +246,14 @@ public final class TaskManagerServer implements AutoCloseable {
     public URI uri() {
         String host = bindAddress.contains(":") && !bindAddress.startsWith("[") ? "[" + bindAddress + "]" : bindAddress;
         return URI.create((tls != null ? "https" : "http") + "://" + host + ":" + port());
+    }
+
+    /**
+     * Where the web dashboard is, {@code uri() + "/ui/"} (e.g. {@code http://127.0.0.1:10000/ui/}); empty
+     * when it was turned off with {@link Builder#dashboard(boolean) dashboard(false)}.
+     */
+    public Optional<URI> dashboardUri() {
+        return dashboard ? Optional.of(URI.create(uri() + Dashboard.PREFIX + "/")) : Optional.empty();
     }
 
     /** The task manager the server exposes. */
@@ -493,6 +504,15 @@ public final class TaskManagerServer implements AutoCloseable {
         public Builder tlsPem(Path certificateChain, Path privateKey) {
             this.tls = Tls.fromPem(Objects.requireNonNull(certificateChain, "certificateChain"),
                     Objects.requireNonNull(privateKey, "privateKey"));
+            return this;
+        }
+
+        /**
+         * Whether the web dashboard is served under {@code /ui/}, with {@code /} redirecting to it
+         * (default true); see {@link ApiOptions.Builder#dashboard}.
+         */
+        public Builder dashboard(boolean enabled) {
+            options.dashboard(enabled);
             return this;
         }
 
