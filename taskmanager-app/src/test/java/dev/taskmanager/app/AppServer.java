@@ -3,6 +3,8 @@ package dev.taskmanager.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskmanager.TaskManager;
+import dev.taskmanager.files.FilesWorkload;
+import dev.taskmanager.files.PrivateDirectory;
 import dev.taskmanager.server.ServeCommand;
 import dev.taskmanager.server.ServerOptions;
 import dev.taskmanager.server.TaskManagerServer;
@@ -57,6 +59,28 @@ final class AppServer implements AutoCloseable {
             Serve.customizer(roots, data, out).customize(tm, builder);
         }
         return new AppServer(builder.build().start(), log.toString(StandardCharsets.UTF_8), data);
+    }
+
+    /**
+     * Like {@link #start}, but with manifests read at most {@code manifestBytesPerSecond}, 64 KiB at a
+     * time, so that their progress moves in small steps a test can watch; verifications run at full
+     * speed (the demo's arrangement).
+     */
+    static AppServer startThrottled(List<Path> roots, long manifestBytesPerSecond, String... serveFlags)
+            throws Exception {
+        List<String> args = new ArrayList<>(List.of("--api-port", "0"));
+        args.addAll(Arrays.asList(serveFlags));
+        ServerOptions options = ServeCommand.parse(args.toArray(new String[0]));
+        TaskManager tm = options.newTaskManager();
+        TaskManagerServer.Builder builder = options.newServer(tm);
+        Path data = Files.createTempDirectory("taskmanager-app-test-");
+        Path work = PrivateDirectory.ensure(data).resolve(FilesWorkload.MODULE);
+        FilesWorkload manifests = FilesWorkload.create(tm, roots, FilesWorkload.Options.builder()
+                .maxBytesPerSecond(manifestBytesPerSecond).bufferSize(64 << 10).workDirectory(work).build());
+        FilesWorkload verifications = FilesWorkload.create(tm, roots, FilesWorkload.Options.builder()
+                .workDirectory(work).build());
+        FilesRoutes.mount(builder, manifests, verifications);
+        return new AppServer(builder.build().start(), "", data);
     }
 
     int port() {
