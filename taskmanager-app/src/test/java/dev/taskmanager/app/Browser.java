@@ -15,6 +15,8 @@ import java.util.stream.Stream;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -84,9 +86,24 @@ final class Browser implements AutoCloseable {
         driver.get(url);
     }
 
-    /** Waits for {@code condition} to hold (be non-null and not false), polling every 50 ms. */
+    /**
+     * Waits for {@code condition} to hold (be non-null and not false), polling every 50 ms. When it does
+     * not, saves a screenshot named after {@code what} and adds the page's text and console to the
+     * failure.
+     */
     <T> T await(String what, Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, PATIENCE, Duration.ofMillis(50)).withMessage(what).until(condition);
+        try {
+            // the page re-renders what changes: an element found a moment ago may have been replaced
+            return new WebDriverWait(driver, PATIENCE, Duration.ofMillis(50)).withMessage(what)
+                    .ignoring(StaleElementReferenceException.class).until(condition);
+        } catch (TimeoutException e) {
+            Path shot = screenshot("failed-" + what.replaceAll("[^A-Za-z0-9]+", "-"));
+            String page = driver.findElement(By.tagName("body")).getText();
+            String console = driver.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::toString)
+                    .collect(Collectors.joining("\n"));
+            throw new AssertionError("timed out waiting for " + what + " (screenshot " + shot + ")\npage:\n" + page
+                    + "\nconsole:\n" + console, e);
+        }
     }
 
     /** Waits for an element to be there and shown. */

@@ -161,6 +161,7 @@ class DashboardLiveTest {
                 + "[not(contains(@class, 'on-failure-path'))]/div/a[substring(., string-length(.) - 1) = ' c']"));
         assertThat(sibling.isDisplayed()).isTrue();
         assertThat(browser.driver.findElement(By.id("tree-summary")).getText()).containsPattern("[0-9]+ failed");
+        browser.js("document.getElementById('tree-heading').scrollIntoView()");
         browser.screenshot("failure-path");
     }
 

@@ -98,6 +98,18 @@ document.addEventListener('click', (event) => {
 
 window.addEventListener('popstate', () => render({focus: true}));
 
+// Leaving the page (or its going into the back/forward cache) ends the stream: a frozen page would
+// otherwise keep its connection, and a browser has only six per server. Coming back starts afresh.
+window.addEventListener('pagehide', () => {
+  if (stream) {
+    stream.stop();
+    stream = null;
+  }
+});
+window.addEventListener('pageshow', (event) => {
+  if (event.persisted) render();
+});
+
 /** The server wants a token: ask for it, check it, and carry on where the reader was. */
 function showSignIn(message) {
   if (signingIn) return;

@@ -222,6 +222,7 @@ export function mountTask(main, id, ctx) {
       task.internal ? h('span', {class: 'badge plain'}, 'internal') : null);
     abortButton.hidden = !canAbort(task);
     const timing = rateEta(task);
+    progressBox.dataset.state = task.state;
     replace(progressBox, progress(task), timing ? h('p', {class: 'rate'}, timing) : null);
     renderDetails(task);
   }
