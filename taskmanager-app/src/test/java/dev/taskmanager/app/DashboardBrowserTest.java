@@ -2,6 +2,8 @@ package dev.taskmanager.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taskmanager.TaskModule;
 import dev.taskmanager.TrackedTask;
 import java.net.http.HttpResponse;
@@ -277,6 +279,28 @@ class DashboardBrowserTest {
         Files.createDirectories(Path.of(Browser.SCREENSHOTS));
         Files.write(Path.of(Browser.SCREENSHOTS, "first-render.txt"), lines);
         lines.forEach(System.out::println);
+    }
+
+    @Test
+    void theEventStreamReaderSplitsLinesAnywhereAndKeepsIdsAndTheRetryDelay() throws Exception {
+        browser.open(url("/ui/"));
+        String events = ((String) browser.js("return document.querySelector('script[type=module]').src"))
+                .replace("app.js", "events.js");
+        List<String> chunks = List.of("\uFEFFretry: 2500\n\n: heartbeat\n", "id: 1\r", "\nevent: created\ndata: {\"id\":",
+                "\"a\"}\r\n\r\n", "id: 2\nevent: progress\ndata: {\"id\":\"b\"}\n", "\n", "data: x\ndata:y\r\r",
+                "id: 3\n\nevent: reset\n");
+        String parsed = (String) browser.driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "import(arguments[0]).then(m => { const events = []; const ids = []; let retry = null;"
+                + " const parser = new m.EventParser(e => events.push(e), id => ids.push(id), ms => { retry = ms; });"
+                + " for (const chunk of arguments[1]) parser.push(chunk);"
+                + " done(JSON.stringify({events, ids, retry})); }).catch(e => done('failed: ' + e));", events, chunks);
+
+        JsonNode result = new ObjectMapper().readTree(parsed);
+        assertThat(result.get("retry").asInt()).isEqualTo(2500);
+        assertThat(result.get("ids").toString()).isEqualTo("[\"1\",\"2\",\"2\",\"3\"]");
+        assertThat(result.get("events").toString()).isEqualTo("[{\"type\":\"created\",\"data\":\"{\\\"id\\\":\\\"a\\\"}\","
+                + "\"id\":\"1\"},{\"type\":\"progress\",\"data\":\"{\\\"id\\\":\\\"b\\\"}\",\"id\":\"2\"},"
+                + "{\"type\":\"message\",\"data\":\"x\\ny\",\"id\":\"2\"}]");
     }
 
     private static String url(String path) {

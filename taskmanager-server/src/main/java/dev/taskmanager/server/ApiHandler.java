@@ -80,7 +80,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         String path = Request.getPathInContext(request);
-        if (dashboard != null && (Dashboard.claims(path) || (servesRoot && path.equals("/")))) {
+        if (dashboard != null && (Dashboard.claims(path) || (servesRoot && path.equals("/") && isRead(request)))) {
             serveDashboard(request, response, callback, path);
             return true;
         }
@@ -123,6 +123,10 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
             dispatch(route, ex);
         }
         return true;
+    }
+
+    private static boolean isRead(Request request) {
+        return request.getMethod().equals("GET") || request.getMethod().equals("HEAD");
     }
 
     /** The dashboard's files (no token needed: they hold no data) and the redirect from {@code /}. */
