@@ -36,6 +36,13 @@
  * (bounded request bodies with jackson-core), {@code Problems} (RFC 9457). Errors of the v2 routes are
  * written as problems by the same mapper as the compat ones ({@code Router.ErrorStyle}).
  *
+ * <h2>The web dashboard (issue 10)</h2>
+ * {@code Dashboard} serves the page at {@code /ui/} ({@code docs/dashboard.md}): plain ES modules and
+ * CSS, resources of this jar listed in {@code ui/assets.txt}, held in memory, versioned by digest,
+ * under a strict Content-Security-Policy. The page reads the v2 API and the event stream like any
+ * client; {@code ApiHandler} hands it {@code /ui/...} after the {@code Host} and cross-origin checks
+ * (no token: the files hold no data).
+ *
  * <h2>Why Jetty 12 core handlers and jackson-core</h2>
  * The API is a few dozen fixed routes with query parameters and small JSON bodies, and its two hard
  * requirements are a {@code wait_task} that holds no thread per waiter and lists that stream in
