@@ -88,6 +88,15 @@ final class RestClient {
                 ? null : new HandshakeWatchdog(endpoint.tls(), handshakeTimeout);
     }
 
+    /**
+     * A client to the same server, with the same token, TLS and timeouts, for another thread
+     * (a client is used by one thread at a time: its handshake watch is per client).
+     */
+    RestClient forAnotherThread() {
+        return new RestClient(endpoint, Duration.ofMillis(readTimeoutMillis),
+                tls == null ? HANDSHAKE_TIMEOUT : tls.bound());
+    }
+
     /** How many TLS handshakes this client made (0 for plain HTTP): one per new connection. */
     int handshakes() {
         return tls == null ? 0 : tls.handshakes();

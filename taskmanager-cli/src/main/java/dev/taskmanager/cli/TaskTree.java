@@ -19,15 +19,21 @@ import java.util.List;
  * @param runningCount every running descendant
  * @param finished  descendants that ended ({@code done}, {@code failed}, {@code aborted})
  * @param failed    of those, the ones that {@code failed} or were {@code aborted}
+ * @param descendantsRead whether the counts are known: false for a task read without its tree
  */
 record TaskTree(Json.Obj task, List<Json.Obj> running, long runningCount, long finished,
-        long failed) {
+        long failed, boolean descendantsRead) {
 
     /** The most running descendants kept; more are counted. */
     static final int MAX_RUNNING_KEPT = 1000;
 
     TaskTree {
         running = List.copyOf(running);
+    }
+
+    /** A task read alone (a wait's answer): nothing known below it. */
+    static TaskTree alone(Json.Obj task) {
+        return new TaskTree(task, List.of(), 0, 0, 0, false);
     }
 
     /** Reads a tree answer from {@code body} as it arrives. */
@@ -73,7 +79,7 @@ record TaskTree(Json.Obj task, List<Json.Obj> running, long runningCount, long f
                 }
             }
         }
-        return new TaskTree(new Json.Obj(members), running, runningCount, finished, failed);
+        return new TaskTree(new Json.Obj(members), running, runningCount, finished, failed, true);
     }
 
     /** The task's v2 state ({@code running}, {@code done}...), or {@code ""}. */
@@ -89,11 +95,14 @@ record TaskTree(Json.Obj task, List<Json.Obj> running, long runningCount, long f
         };
     }
 
-    /** Whether the task has descendants at all (running, finished, or waiting to start). */
+    /**
+     * Whether there is something to say about the descendants: they were read, and there are
+     * some (running, finished, or waiting to start).
+     */
     boolean hasDescendants() {
-        return runningCount + finished > 0
+        return descendantsRead && (runningCount + finished > 0
                 || (task.get("children") instanceof Json.Arr children
-                        && !children.elements().isEmpty());
+                        && !children.elements().isEmpty()));
     }
 
     /** The document {@code watch --output json} prints: {@code {"task": ..., "running": [...]}}. */

@@ -27,8 +27,11 @@ import java.util.Map;
  *       [...]}} with the server's objects as sent (JSON Lines).</li>
  * </ul>
  *
- * <p>It polls rather than follows the event stream: the stream is not part of the server yet.
- * One instance per invocation; blocks its thread until the task ends.
+ * <p>It polls rather than follows the event stream (not part of the server yet). A task can end and
+ * be unregistered between two looks (a task that is no user task goes at once under the default
+ * TTL of 0, a child when its parent folds it), so once the task is seen running an
+ * {@link EndWatch} waits for its end on a connection of its own: when a look finds the task gone,
+ * its answer is the end. One instance per invocation; blocks its thread until the task ends.
  */
 final class WatchCommand {
 
@@ -36,6 +39,8 @@ final class WatchCommand {
     static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(1);
     /** A log line when only the progress moved: at most this often. */
     static final Duration LINE_EVERY = Duration.ofSeconds(5);
+    /** How long a look that finds the task gone waits for the end the {@link EndWatch} heard. */
+    static final Duration END_BOUND = Duration.ofSeconds(10);
     /** Frames between two questions about the terminal's size. */
     static final int SIZE_EVERY = 5;
 
@@ -78,12 +83,16 @@ final class WatchCommand {
      */
     int run(String id, Duration interval, Duration timeout) {
         String path = RestClient.v2Task(id, "");
+        EndWatch end = null;
         try {
+            TaskTree tree = look(path);
             while (true) {
-                TaskTree tree = client.get(path, Map.of("view", "tree"), TaskTree::read);
                 show(tree);
                 if (tree.ended()) {
                     return tree.state().equals("done") ? 0 : EXIT_FAILED;
+                }
+                if (end == null) {
+                    end = EndWatch.start(client.forAnotherThread(), id);
                 }
                 Duration elapsed = elapsed();
                 if (timeout != null && elapsed.compareTo(timeout) >= 0) {
@@ -92,14 +101,20 @@ final class WatchCommand {
                             + " s; the task is still " + tree.state() + "\n");
                     return EXIT_TIMED_OUT;
                 }
-                Duration pause = timeout == null ? interval : min(interval, timeout.minus(elapsed));
-                session.sleeper().sleep(pause);
+                session.sleeper().sleep(timeout == null ? interval
+                        : min(interval, timeout.minus(elapsed)));
+                try {
+                    tree = look(path);
+                } catch (RequestFailedException e) {
+                    Json.Obj last = e.status() == 404 ? end.await(END_BOUND) : null;
+                    if (last == null) {
+                        throw e.status() == 404 ? new CliException(CliException.REQUEST_FAILED,
+                                e.getMessage() + "\nthe task was unregistered before its end was "
+                                        + "seen") : e;
+                    }
+                    tree = TaskTree.alone(last);
+                }
             }
-        } catch (RequestFailedException e) {
-            finish();
-            session.err().print(e.getMessage() + (e.status() == 404 && seen
-                    ? "\nthe task was unregistered before its end was seen" : "") + "\n");
-            return EXIT_ERROR;
         } catch (CliException e) {
             finish();
             session.err().print(e.getMessage() + "\n");
@@ -111,7 +126,14 @@ final class WatchCommand {
             return EXIT_ERROR;
         } finally {
             finish();
+            if (end != null) {
+                end.close();
+            }
         }
+    }
+
+    private TaskTree look(String path) {
+        return client.get(path, Map.of("view", "tree"), TaskTree::read);
     }
 
     private void show(TaskTree tree) {

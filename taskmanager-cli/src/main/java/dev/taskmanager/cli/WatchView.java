@@ -39,9 +39,11 @@ final class WatchView {
         Json.Obj progress = progress(task);
         int bar = Math.max(SMALL_BAR, Math.min(WIDE_BAR, width - 50));
         String amounts = progressText(progress);
+        String after = tree.ended() ? (took(task).isEmpty() ? "" : "in " + took(task))
+                : speed(task, progress);
         lines.add("  " + Progress.bar(progress.get("completed"), progress.get("total"), bar) + " "
-                + (amounts.isEmpty() ? (tree.ended() ? "" : "no progress reported yet")
-                        : join(amounts, speed(task, progress))));
+                + (amounts.isEmpty() && !tree.ended() ? "no progress reported yet"
+                        : join(amounts, after)));
         if (tree.hasDescendants()) {
             lines.add("  below: " + counts(tree));
         }
