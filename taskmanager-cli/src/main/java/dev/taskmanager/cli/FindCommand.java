@@ -2,10 +2,10 @@ package dev.taskmanager.cli;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The listings of the v2 API, {@code GET /v2/tasks}: {@code tasks find} (every filter, one page or
@@ -62,7 +62,7 @@ final class FindCommand {
             Map.entry(Option.ORDER_BY, "order_by"));
 
     /** What a view prints of each task. */
-    private record View(List<String> header, java.util.function.Function<Json.Obj, List<String>> row) {
+    private record View(List<String> header, Function<Json.Obj, List<String>> row) {
     }
 
     private static final View FIND = new View(List.of(FIND_HEADER.split(" ")), task -> List.of(
@@ -231,7 +231,7 @@ final class FindCommand {
     }
 
     private static Map.Entry<String, String> param(String name, String value) {
-        return new AbstractMap.SimpleImmutableEntry<>(name, value);
+        return Map.entry(name, value);
     }
 
     private void print(String text) {

@@ -14,7 +14,8 @@ import java.util.Locale;
  * <ul>
  *   <li>{@link #frame}: the block redrawn in place on a terminal. The task's type, entity and
  *       state; its bar with percent, progress, rate and ETA; how many tasks below it run and
- *       ended; then one line per running descendant (scope, entity, bar, progress, rate, ETA),
+ *       ended; then one line per running descendant (scope and entity in columns, bar,
+ *       progress, rate, ETA),
  *       as many as fit, and how many more there are. No line is longer than the width, so none
  *       wraps (a wrapped line would throw the cursor arithmetic off);</li>
  *   <li>{@link #line}: one line for a log: state, progress, rate, ETA, the counts below; and
@@ -51,18 +52,18 @@ final class WatchView {
         long more = tree.runningCount();
         int room = Math.max(0, Math.max(3, height) - lines.size());
         int shown = more <= room ? running.size() : Math.max(0, Math.min(running.size(), room - 1));
-        List<String> entities = new ArrayList<>();
+        int scopeWidth = 0;
         int entityWidth = 0;
         for (int i = 0; i < shown; i++) {
-            String entity = join(text(running.get(i), "scope"), text(running.get(i), "entity"));
-            entities.add(entity);
-            entityWidth = Math.max(entityWidth, entity.codePointCount(0, entity.length()));
+            scopeWidth = Math.max(scopeWidth, width(text(running.get(i), "scope")));
+            entityWidth = Math.max(entityWidth, width(text(running.get(i), "entity")));
         }
-        entityWidth = Math.min(entityWidth, Math.max(12, width - 60));
+        entityWidth = Math.min(entityWidth, Math.max(12, width - 60 - scopeWidth));
         for (int i = 0; i < shown; i++) {
             Json.Obj child = running.get(i);
             Json.Obj childProgress = progress(child);
-            lines.add("    " + pad(cut(entities.get(i), entityWidth), entityWidth) + " "
+            lines.add("    " + pad(text(child, "scope"), scopeWidth) + " "
+                    + pad(cut(text(child, "entity"), entityWidth), entityWidth) + " "
                     + Progress.bar(childProgress.get("completed"), childProgress.get("total"),
                             SMALL_BAR)
                     + " " + join(progressText(childProgress), speed(child, childProgress)));
@@ -179,8 +180,12 @@ final class WatchView {
     }
 
     private static String pad(String text, int width) {
-        int length = text.codePointCount(0, text.length());
+        int length = width(text);
         return length >= width ? text : text + " ".repeat(width - length);
+    }
+
+    private static int width(String text) {
+        return text.codePointCount(0, text.length());
     }
 
     /** At most {@code width} code points, {@code ...} marking a cut. */

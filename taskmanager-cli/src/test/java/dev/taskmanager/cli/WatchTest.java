@@ -299,7 +299,7 @@ class WatchTest {
                 + "\033[2Kmanifest  /srv/data  running\n"
                 + "\033[2K  " + bar25 + " 25.0/100.0 MiB 25%  1.0 MiB/s  ETA 1m15s\n"
                 + "\033[2K  below: 1 running, 0 finished\n"
-                + "\033[2K    file  a/evil\\x1b[2J.bin [----------]\n"
+                + "\033[2K    file a/evil\\x1b[2J.bin [----------]\n"
                 + "\033[J"
                 // up 4 lines, 2 lines, the rest cleared
                 + "\033[4A\r"
@@ -326,7 +326,7 @@ class WatchTest {
         assertThat(visible).doesNotContain("\033");
         assertThat(visible.lines()).hasSize(6).allSatisfy(line -> assertThat(line)
                 .hasSizeLessThanOrEqualTo(39));
-        assertThat(visible).contains("    file  a/v... [----------]\n",
+        assertThat(visible).contains("    file a/very-lo... [----------]\n",
                 "manifest  /srv/data  failed: xxxxxxx...\n");
     }
 
@@ -344,7 +344,7 @@ class WatchTest {
         assertThat(frame).hasSize(7);
         assertThat(frame.get(2)).isEqualTo("  below: 8 running, 0 finished");
         assertThat(frame.subList(3, 6)).allSatisfy(line -> assertThat(line)
-                .matches("    file  f\\d \\[#####-----\\] 0\\.5/1\\.0 KiB 50%"));
+                .matches("    file f\\d \\[#####-----\\] 0\\.5/1\\.0 KiB 50%"));
         assertThat(frame.get(6)).isEqualTo("    ... and 5 more running");
     }
 
