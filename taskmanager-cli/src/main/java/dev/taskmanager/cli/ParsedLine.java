@@ -18,7 +18,9 @@ record ParsedLine<V extends Verb>(V verb, boolean help, boolean version,
 
     ParsedLine {
         Map<Option, List<String>> copy = new LinkedHashMap<>();
-        values.forEach((option, given) -> copy.put(option, List.copyOf(given)));
+        for (Map.Entry<Option, List<String>> given : values.entrySet()) { // no lambda: start-up
+            copy.put(given.getKey(), List.copyOf(given.getValue()));
+        }
         values = Map.copyOf(copy);
     }
 

@@ -111,6 +111,19 @@ final class RestClient {
         return sb.toString();
     }
 
+    /**
+     * Reads a whole body. A class, not a method reference: each lambda costs class spinning at
+     * start-up, and every command reads bodies.
+     */
+    private static final class AllBytes implements BodyReader<byte[]> {
+        static final AllBytes INSTANCE = new AllBytes();
+
+        @Override
+        public byte[] read(InputStream body) throws IOException {
+            return readAll(body);
+        }
+    }
+
     /** Reads an answer's body as it arrives, e.g. with {@link JsonReader#read}. */
     @FunctionalInterface
     interface BodyReader<T> {
@@ -138,7 +151,7 @@ final class RestClient {
      */
     Json get(String path, List<Map.Entry<String, String>> params) {
         return parse("GET", path, exchange("GET", path, params, null, Map.of(),
-                RestClient::readAll));
+                AllBytes.INSTANCE));
     }
 
     /**
@@ -199,7 +212,7 @@ final class RestClient {
      */
     Json post(String path, Map<String, String> params, String json, Map<String, String> headers) {
         byte[] body = exchange("POST", path, entries(params), json.getBytes(StandardCharsets.UTF_8),
-                headers, RestClient::readAll);
+                headers, AllBytes.INSTANCE);
         String text = new String(body, StandardCharsets.UTF_8);
         try {
             return text.isBlank() ? null : JsonReader.parse(text);
@@ -239,7 +252,7 @@ final class RestClient {
     }
 
     private byte[] send(String method, String path, Map<String, String> params) {
-        return exchange(method, path, entries(params), null, Map.of(), RestClient::readAll);
+        return exchange(method, path, entries(params), null, Map.of(), AllBytes.INSTANCE);
     }
 
     /** A map's entries in its order. */
@@ -273,7 +286,9 @@ final class RestClient {
             if (endpoint.token() != null) {
                 connection.setRequestProperty("Authorization", endpoint.token().header());
             }
-            headers.forEach(connection::setRequestProperty);
+            for (Map.Entry<String, String> header : headers.entrySet()) {
+                connection.setRequestProperty(header.getKey(), header.getValue());
+            }
             if (body != null) {
                 connection.setRequestProperty("Content-Type", "application/json");
             }
@@ -411,7 +426,9 @@ final class RestClient {
             return "";
         }
         StringJoiner query = new StringJoiner("&", "?", "");
-        params.forEach(p -> query.add(encode(p.getKey()) + "=" + encode(p.getValue())));
+        for (Map.Entry<String, String> p : params) {
+            query.add(encode(p.getKey()) + "=" + encode(p.getValue()));
+        }
         return query.toString();
     }
 

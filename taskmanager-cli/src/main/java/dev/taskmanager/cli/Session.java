@@ -12,4 +12,14 @@ import java.util.function.LongSupplier;
  */
 record Session(PrintStream out, PrintStream err, Sleeper sleeper, Terminal terminal,
         LongSupplier nanoTime) {
+
+    /** {@link System#nanoTime()}; a class rather than a method reference, for start-up. */
+    static final LongSupplier SYSTEM_TIME = new SystemTime();
+
+    private static final class SystemTime implements LongSupplier {
+        @Override
+        public long getAsLong() {
+            return System.nanoTime();
+        }
+    }
 }

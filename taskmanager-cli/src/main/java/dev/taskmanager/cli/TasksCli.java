@@ -60,14 +60,14 @@ public final class TasksCli {
      */
     public static int run(PrintStream out, PrintStream err, Sleeper sleeper, Terminal terminal,
             String... args) {
-        return run(new Session(out, err, sleeper, terminal, System::nanoTime), System::getenv,
+        return run(new Session(out, err, sleeper, terminal, Session.SYSTEM_TIME), System::getenv,
                 args);
     }
 
     /** With the pauses and the environment injected; output is not a terminal. */
     static int run(PrintStream out, PrintStream err, Sleeper sleeper, Function<String, String> env,
             String... args) {
-        return run(new Session(out, err, sleeper, Terminal.pipe(), System::nanoTime), env, args);
+        return run(new Session(out, err, sleeper, Terminal.pipe(), Session.SYSTEM_TIME), env, args);
     }
 
     /** With everything injected: output, pauses, terminal, clock and environment. */

@@ -29,6 +29,7 @@ public final class Terminal {
     private static final int DEFAULT_ROWS = 24;
 
     private final PrintStream out;
+    /** The environment to read, {@code null} for the process's (no lambda: start-up). */
     private final Function<String, String> env;
     private final int fixedColumns;
     private final int fixedRows;
@@ -45,7 +46,7 @@ public final class Terminal {
 
     /** {@code out} as it is attached to this process: a terminal, or not (see above). */
     public static Terminal of(PrintStream out) {
-        return new Terminal(out, System::getenv, null, 0, 0);
+        return new Terminal(out, null, null, 0, 0); // the process environment, when asked
     }
 
     /** Not a terminal: plain lines, never a control sequence. */
@@ -71,7 +72,7 @@ public final class Terminal {
     boolean live() {
         Boolean known = live;
         if (known == null) {
-            String term = env.apply("TERM");
+            String term = variable("TERM");
             known = out == System.out && isConsole() && term != null && !term.isBlank()
                     && !term.equals("dumb");
             live = known;
@@ -90,12 +91,16 @@ public final class Terminal {
     }
 
     private int size(int index, String variable, int fallback) {
-        int fromEnv = positive(env.apply(variable));
+        int fromEnv = positive(variable(variable));
         if (fromEnv > 0) {
             return fromEnv;
         }
         int[] queried = stty();
         return queried != null ? queried[index] : fallback;
+    }
+
+    private String variable(String name) {
+        return env == null ? System.getenv(name) : env.apply(name);
     }
 
     /** {@code stty size} on {@code /dev/tty}: rows and columns, or {@code null}. */
