@@ -53,15 +53,14 @@ enum Subcommand implements Verb {
                     Option.FINISHED_AFTER, Option.FINISHED_BEFORE, Option.USER_TASK,
                     Option.INTERNAL, Option.ORDER_BY, Option.PAGE_SIZE, Option.PAGE_TOKEN,
                     Option.ALL),
-            "Finds tasks of every module by state, type, label, time...: one page as a table "
-                    + "(id, module, type, state, progress, entity, created, error), or every "
-                    + "page with --all.",
+            "Finds tasks by module, state, type, label, time...: one page as a table, or "
+                    + "every page with --all.",
             Map.of(Option.MODULE, "only tasks of this module",
                     Option.OUTPUT, "text (default), or json: {\"tasks\": [...], "
                             + "\"next_page_token\", \"total_size\"}")),
     WATCH("watch", Positional.of(Option.ID, true), List.of(Option.INTERVAL, Option.TIMEOUT),
-            "Shows a task's progress live, with rate and ETA, and its running children, until it "
-                    + "ends; redrawn in place on a terminal, a line per change otherwise.",
+            "Shows a task's progress, rate and ETA and its running children until it ends: "
+                    + "redrawn in place on a terminal, a line per change otherwise.",
             Map.of(Option.INTERVAL, "seconds between two looks at the task (default 1)",
                     Option.TIMEOUT, "give up after this many seconds (exit 124)",
                     Option.OUTPUT, "text (default), or json: a {\"task\", \"running\"} line "

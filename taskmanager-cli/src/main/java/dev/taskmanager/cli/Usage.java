@@ -33,7 +33,8 @@ final class Usage {
         StringBuilder sb = new StringBuilder();
         sb.append("usage: taskmanager tasks <subcommand> [options]\n\n");
         sb.append("Watches and controls the tasks of a task manager through its REST API\n");
-        sb.append("(compatible with nodetool tasks).\n\nSubcommands:\n");
+        sb.append("(compatible with nodetool tasks; find, watch, abort --reason and list --wide\n");
+        sb.append("use the v2 API).\n\nSubcommands:\n");
         for (Subcommand s : Subcommand.values()) {
             sb.append(String.format("  %-9s %s", s.command(), s.summary())).append('\n');
         }
