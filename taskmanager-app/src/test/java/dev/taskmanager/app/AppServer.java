@@ -3,7 +3,6 @@ package dev.taskmanager.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskmanager.TaskManager;
-import dev.taskmanager.files.FilesWorkload;
 import dev.taskmanager.server.ServeCommand;
 import dev.taskmanager.server.ServerOptions;
 import dev.taskmanager.server.TaskManagerServer;
@@ -22,7 +21,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -61,36 +59,12 @@ final class AppServer implements AutoCloseable {
         return new AppServer(builder.build().start(), log.toString(StandardCharsets.UTF_8), data);
     }
 
-    /**
-     * Like {@link #start}, with the files workload's options tuned by {@code tune} (its test
-     * options: a read cap, small buffers) instead of {@code serve}'s defaults; the routes, the
-     * data directory and the rest are {@code serve}'s.
-     */
-    static AppServer startTuned(List<Path> roots, UnaryOperator<FilesWorkload.Options.Builder> tune,
-            String... serveFlags) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--api-port", "0"));
-        args.addAll(Arrays.asList(serveFlags));
-        ServerOptions options = ServeCommand.parse(args.toArray(new String[0]));
-        TaskManager tm = options.newTaskManager();
-        TaskManagerServer.Builder builder = options.newServer(tm);
-        Path data = Files.createTempDirectory("taskmanager-app-test-");
-        FilesWorkload files = FilesWorkload.create(tm, roots, tune.apply(FilesWorkload.Options.builder()
-                .workDirectory(data.resolve(FilesWorkload.MODULE))).build());
-        FilesRoutes.mount(builder, files);
-        return new AppServer(builder.build().start(), "", data);
-    }
-
     int port() {
         return server.port();
     }
 
     TaskManager taskManager() {
         return server.taskManager();
-    }
-
-    /** {@code -h 127.0.0.1 -p <port>}, to append to a command line. */
-    String[] address() {
-        return new String[] {"-h", "127.0.0.1", "-p", String.valueOf(port())};
     }
 
     /** {@link Main#run} with {@code -h 127.0.0.1 -p <port>} appended. */

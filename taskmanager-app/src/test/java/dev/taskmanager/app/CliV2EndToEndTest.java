@@ -46,12 +46,18 @@ class CliV2EndToEndTest {
     @TempDir
     Path temp;
 
+    /** For find, abort and list: {@code serve}'s wiring, with the test API. */
     private AppServer server;
+    /** For watch: a files workload slow enough to watch. */
+    private TunedFilesServer files;
 
     @AfterEach
-    void stopServer() {
+    void stopServers() {
         if (server != null) {
             server.close();
+        }
+        if (files != null) {
+            files.close();
         }
     }
 
@@ -73,12 +79,12 @@ class CliV2EndToEndTest {
     private static final class ProgressSleeper implements Sleeper, TaskListener {
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition moved = lock.newCondition();
-        private final AppServer server;
+        private final TunedFilesServer server;
         private final long step;
         private volatile UUID id;
         private int pauses;
 
-        ProgressSleeper(AppServer server, long step) {
+        ProgressSleeper(TunedFilesServer server, long step) {
             this.server = server;
             this.step = step;
         }
@@ -139,10 +145,10 @@ class CliV2EndToEndTest {
 
     /** A server whose files workload reads 2 MiB/s in 32 KiB buffers, files of 256 KiB up a leaf each. */
     private ProgressSleeper startThrottled(Path data, long step) throws Exception {
-        server = AppServer.startTuned(List.of(data), options -> options.maxBytesPerSecond(2 << 20)
+        files = TunedFilesServer.start(List.of(data), options -> options.maxBytesPerSecond(2 << 20)
                 .bufferSize((int) (32 * KIB)).largeFileThreshold(256 * KIB));
-        ProgressSleeper sleeper = new ProgressSleeper(server, step);
-        server.taskManager().addListener(sleeper);
+        ProgressSleeper sleeper = new ProgressSleeper(files, step);
+        files.taskManager().addListener(sleeper);
         return sleeper;
     }
 
@@ -153,7 +159,7 @@ class CliV2EndToEndTest {
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
                 PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
             List<String> all = new ArrayList<>(List.of(args));
-            all.addAll(List.of(server.address()));
+            all.addAll(List.of(files.address()));
             code = TasksCli.run(o, e, sleeper, terminal, all.toArray(new String[0]));
         }
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
@@ -163,7 +169,7 @@ class CliV2EndToEndTest {
     void watchRedrawsARealManifestInPlaceUntilItIsDoneAndExitsZero() throws Exception {
         Path data = tree();
         ProgressSleeper sleeper = startThrottled(data, 384 * KIB);
-        String id = server.run("files", "manifest", data.toString()).out().trim();
+        String id = files.run("files", "manifest", data.toString()).out().trim();
         sleeper.id = UUID.fromString(id);
 
         Run run = watch(sleeper, Terminal.fixed(120, 30), "tasks", "watch", id);
@@ -191,11 +197,11 @@ class CliV2EndToEndTest {
     void watchAsJsonOfAFailingVerificationEndsWith123AndTheTasksAsTheServerHasThem() throws Exception {
         Path data = tree();
         ProgressSleeper sleeper = startThrottled(data, 512 * KIB);
-        String manifestId = server.run("files", "manifest", data.toString()).out().trim();
-        assertThat(server.run("tasks", "wait", "-q", manifestId).code()).isZero();
-        Path manifest = server.dataDirectory.resolve("files/" + manifestId + ".sha256");
+        String manifestId = files.run("files", "manifest", data.toString()).out().trim();
+        assertThat(files.run("tasks", "wait", "-q", manifestId).code()).isZero();
+        Path manifest = files.dataDirectory.resolve("files/" + manifestId + ".sha256");
         Files.write(data.resolve("b/four.bin"), new byte[(int) (512 * KIB)]);
-        String id = server.run("files", "verify", data.toString(), "--manifest",
+        String id = files.run("files", "verify", data.toString(), "--manifest",
                 manifest.toString()).out().trim();
         sleeper.id = UUID.fromString(id);
 
