@@ -306,6 +306,11 @@ final class Writer {
         for (CompletableFuture<Boolean> f; (f = flushes.poll()) != null; ) {
             flushing.add(f);
         }
+        if (rescan) {
+            // before this round's writes, so that a flush requested now covers what is marked again
+            rescan = false;
+            markRegistered();
+        }
         boolean everything = !flushing.isEmpty();
         boolean backlog = false;
         boolean ok = true;
@@ -324,10 +329,6 @@ final class Writer {
         }
         if (ok && now - lastHeartbeat >= checkpointNanos) {
             ok = heartbeat(now);
-        }
-        if (ok && rescan) {
-            rescan = false;
-            markRegistered();
         }
         if (ok && !backlog && now - nextPurge >= 0) {
             backlog = purgeStep(now);
