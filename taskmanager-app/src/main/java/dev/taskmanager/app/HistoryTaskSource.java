@@ -30,13 +30,16 @@ import java.util.function.Supplier;
  * advertised address of the node that ran it; lookups by id find any node's task; and another node's
  * running task is a {@link RemoteTask} to wait for and abort ({@link #remote}).
  *
- * <p>Thread-safe, as the store is.
+ * <p>Public for services that wire the server themselves
+ * ({@code TaskManagerServer.builder(tm).taskSource(new HistoryTaskSource(store))}) and for the
+ * benchmarks; {@code serve} plugs it in. Thread-safe, as the store is.
  */
-final class HistoryTaskSource implements TaskSource {
+public final class HistoryTaskSource implements TaskSource {
     private final HistoryStore history;
     private final Fleet fleet;
 
-    HistoryTaskSource(HistoryStore history) {
+    /** A source over this store (and its fleet, if it is a fleet node). */
+    public HistoryTaskSource(HistoryStore history) {
         this.history = history;
         this.fleet = history.fleet().orElse(null);
     }

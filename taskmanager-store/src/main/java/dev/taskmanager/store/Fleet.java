@@ -95,12 +95,22 @@ public final class Fleet {
     /** Cluster tasks this node coordinates, by id: the live half of their fleet view. */
     final Map<UUID, Task> coordinated = new ConcurrentHashMap<>();
     /** Cluster tasks asked to abort here, whose parts on other nodes are to be asked too. */
-    private final ConcurrentLinkedQueue<UUID> cascades = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Cascade> cascades = new ConcurrentLinkedQueue<>();
+
+    /** A cluster task coordinated here that was asked to abort, and the request, for its parts elsewhere. */
+    private record Cascade(UUID id, AbortRequest request) {
+    }
     private final Map<String, ClusterTasks> providers = new ConcurrentHashMap<>();
     private volatile Map<String, String> addresses = Map.of();
     private volatile long addressesRead = System.nanoTime() - ADDRESS_REFRESH_NANOS - 1;
     private volatile long epoch;
     private volatile boolean registered;
+    /** Since when (lease time) this node has held its lease without a lapse; null while it holds none. */
+    private volatile Instant heldSince;
+    /** Until when its last renewal holds the lease (lease time). */
+    private volatile Instant heldUntil;
+    /** Its last renewal (lease time). */
+    private volatile Instant lastRenewed;
     private volatile boolean closing;
     private volatile Thread leaseThread;
     private volatile Thread listenThread;
@@ -263,7 +273,8 @@ public final class Fleet {
                 }
                 try (PreparedStatement s = c.prepareStatement("UPDATE nodes SET epoch = epoch + 1, address = ?, "
                         + "renewed = " + now() + ", lease_expires = " + now() + " + " + leaseSeconds()
-                        + ", lost_at = NULL, lost_by = NULL, lost_tasks = NULL WHERE name = ? RETURNING epoch")) {
+                        + ", lost_at = NULL, lost_by = NULL, lost_tasks = NULL WHERE name = ? "
+                        + "RETURNING epoch, renewed, lease_expires")) {
                     s.setString(1, settings.address());
                     s.setLong(2, offsetMicros());
                     s.setLong(3, offsetMicros());
@@ -271,6 +282,9 @@ public final class Fleet {
                     try (ResultSet rows = s.executeQuery()) {
                         rows.next();
                         epoch = rows.getLong(1);
+                        lastRenewed = instant(rows, "renewed");
+                        heldSince = lastRenewed;
+                        heldUntil = instant(rows, "lease_expires");
                     }
                 }
                 c.commit();
@@ -298,17 +312,27 @@ public final class Fleet {
             if (!registered) {
                 register();
             } else {
-                int renewed;
+                boolean renewed = false;
                 try (Connection c = db.connection(); PreparedStatement s = c.prepareStatement("UPDATE nodes SET "
                         + "renewed = " + now() + ", lease_expires = " + now() + " + " + leaseSeconds()
-                        + " WHERE name = ? AND epoch = ? AND lost_at IS NULL")) {
+                        + " WHERE name = ? AND epoch = ? AND lost_at IS NULL RETURNING renewed, lease_expires")) {
                     s.setLong(1, offsetMicros());
                     s.setLong(2, offsetMicros());
                     s.setString(3, node);
                     s.setLong(4, epoch);
-                    renewed = s.executeUpdate();
+                    try (ResultSet rows = s.executeQuery()) {
+                        if (rows.next()) {
+                            renewed = true;
+                            Instant at = instant(rows, "renewed");
+                            if (heldUntil == null || at.isAfter(heldUntil)) {
+                                heldSince = at; // the lease had lapsed (a database outage, a long pause)
+                            }
+                            lastRenewed = at;
+                            heldUntil = instant(rows, "lease_expires");
+                        }
+                    }
                 }
-                if (renewed == 0) {
+                if (!renewed) {
                     declaredLost();
                 }
             }
@@ -388,11 +412,24 @@ public final class Fleet {
      * {@code node lost: N stopped renewing its lease at T}, marks the node lost and announces the final
      * states. The lease thread runs it every lease interval; tests call it to drive the claim.
      *
+     * <p>A node claims nothing until it has held its own lease without a lapse for one lease duration
+     * (since it registered, or since a renewal that came after its lease had run out): when the
+     * database was down longer than a lease, every lease lapsed, and the first node back must not
+     * declare the others lost before they could renew.
+     *
      * @return the names of the nodes this call claimed
      * @throws HistoryStoreException if the store cannot be written
      */
     public List<String> claimLostNodes() {
         List<String> claimed = new ArrayList<>();
+        Instant since = heldSince;
+        Instant last = lastRenewed;
+        if (!registered || since == null || last == null
+                || Duration.between(since, last).compareTo(settings.leaseDuration()) < 0) {
+            // Not before this node has held its own lease for a whole lease: after a database outage
+            // every node's lease lapsed, and each must get the chance to renew before any is claimed.
+            return claimed;
+        }
         try {
             while (claimOne(claimed)) {
                 // one node per transaction
@@ -632,13 +669,13 @@ public final class Fleet {
 
     /** A cluster task coordinated here was asked to abort: its parts on other nodes are asked too. */
     private void cascade() {
-        List<UUID> ids = new ArrayList<>();
-        for (UUID id; (id = cascades.poll()) != null; ) {
-            ids.add(id);
+        List<Cascade> asked = new ArrayList<>();
+        for (Cascade cascade; (cascade = cascades.poll()) != null; ) {
+            asked.add(cascade);
         }
-        for (UUID id : ids) {
-            Task task = coordinated.get(id);
-            AbortRequest request = task == null ? null : task.status().abortRequest();
+        for (Cascade cascade : asked) {
+            UUID id = cascade.id();
+            AbortRequest request = cascade.request();
             List<Target> targets = new ArrayList<>();
             for (StoredTask child : store.children(id)) {
                 if (!child.node().equals(node) && !child.status().state().isTerminal()) {
@@ -663,7 +700,12 @@ public final class Fleet {
         return store.find(id).filter(t -> !t.node().equals(node)).map(t -> new RemoteTask(this, t));
     }
 
-    /** A future completed with the task's final state once stored; detached when cancelled or completed. */
+    /**
+     * A future completed with the task's final state once stored; detached when cancelled or completed.
+     * Registered first, then the store is read once: a final state committed before the registration
+     * (whose notification found nobody waiting) is found by that read, one committed after it is
+     * announced to the registered future.
+     */
     CompletableFuture<TaskStatus> watch(UUID id) {
         CompletableFuture<TaskStatus> done = new CompletableFuture<>();
         watched.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet()).add(done);
@@ -671,6 +713,12 @@ public final class Fleet {
             set.remove(done);
             return set.isEmpty() ? null : set;
         }));
+        try {
+            releaseEnded(List.of(id));
+        } catch (SQLException | RuntimeException e) {
+            pollNow = true; // the next poll reads it
+            wake();
+        }
         return done;
     }
 
@@ -728,7 +776,7 @@ public final class Fleet {
         @Override
         public void onAbortRequested(Task task, AbortRequest request) {
             if (coordinated.containsKey(task.id())) {
-                cascades.add(task.id());
+                cascades.add(new Cascade(task.id(), request));
                 wake();
             }
         }

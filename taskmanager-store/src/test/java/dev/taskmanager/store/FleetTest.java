@@ -129,9 +129,7 @@ class FleetTest {
         c.flush();
         a.flush();
 
-        time.advance(Duration.ofHours(3)); // every lease is past; a and b renew, c does not
-        assertThat(a.fleet().renewLease()).isTrue();
-        assertThat(b.fleet().renewLease()).isTrue();
+        passHours(3, a, b); // a and b renew every hour; c's lease (two hours) runs out
         List<String> claimed = claimTogether(a.fleet(), b.fleet());
 
         assertThat(claimed).as("exactly one survivor claims c").containsExactly("c");
@@ -147,6 +145,38 @@ class FleetTest {
         assertThat(cRow.lostTasks()).isEqualTo(1);
         assertThat(cRow.lostBy()).isIn("a", "b");
         assertThat(a.fleet().claimLostNodes()).as("claimed once").isEmpty();
+    }
+
+    /** Moves the fake clock an hour at a time, the given nodes renewing their lease each hour. */
+    private void passHours(int hours, Node... renewing) {
+        for (int i = 0; i < hours; i++) {
+            time.advance(Duration.ofHours(1));
+            for (Node node : renewing) {
+                assertThat(node.fleet().renewLease()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void afterEveryLeaseLapsedANodeClaimsNobodyUntilItHeldItsOwnForAWholeLease() throws Exception {
+        Node a = node("a");
+        Node b = node("b");
+        Node c = node("c");
+        TrackedTask onB = b.tm().module("copy").task("copy").track();
+        onB.start();
+        b.flush();
+
+        time.advance(Duration.ofHours(3)); // the database was away longer than a lease: every lease lapsed
+        assertThat(a.fleet().renewLease()).isTrue();
+        assertThat(a.fleet().claimLostNodes()).as("b and c may just not have renewed yet").isEmpty();
+        assertThat(b.fleet().renewLease()).isTrue();
+        passHours(1, a, b);
+        assertThat(a.fleet().claimLostNodes()).as("held an hour of a two-hour lease").isEmpty();
+        passHours(2, a, b);
+
+        assertThat(a.fleet().claimLostNodes()).containsExactly("c");
+        assertThat(a.store().find(onB.id()).orElseThrow().status().state()).isEqualTo(TaskState.RUNNING);
+        assertThat(c.fleet().renewLease()).as("c registers again").isTrue();
     }
 
     /** a and b claim at the same instant, released by a barrier; returns every name either claimed. */
@@ -179,8 +209,7 @@ class FleetTest {
         c.flush();
         long epoch = c.fleet().epoch();
 
-        time.advance(Duration.ofHours(3));
-        a.fleet().renewLease();
+        passHours(3, a);
         assertThat(a.fleet().claimLostNodes()).containsExactly("c");
 
         assertThat(c.fleet().renewLease()).as("c comes back and registers again").isTrue();
