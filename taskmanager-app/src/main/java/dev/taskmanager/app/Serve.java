@@ -6,7 +6,10 @@ import dev.taskmanager.files.PrivateDirectory;
 import dev.taskmanager.server.ServeCommand;
 import dev.taskmanager.server.ServerOptions;
 import dev.taskmanager.server.TaskManagerServer;
+import dev.taskmanager.micrometer.HistoryHealth;
+import dev.taskmanager.micrometer.HistoryMetrics;
 import dev.taskmanager.store.HistoryStore;
+import dev.taskmanager.store.StoreHealth;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -143,6 +146,8 @@ final class Serve {
                 server.taskSource(new HistoryTaskSource(history)); // /v2/tasks reads it
                 // in a fleet, this server's tasks show where other nodes and clients reach it
                 history.fleet().ifPresent(fleet -> server.nodeAddress(fleet.advertiseAddress()));
+                HistoryStore store = history;
+                server.meterBinder(new HistoryMetrics(() -> historyHealth(store.health()))); // taskmanager.history.*
             }
             FilesRoutes.mount(server, files);
             out.println("Files routes: POST " + FilesRoutes.MANIFEST + "?path=&output=&overwrite=, POST "
@@ -150,6 +155,12 @@ final class Serve {
                     + (roots.isEmpty() ? "no directory allowed (add --allow-path DIR)"
                     : "allowed: " + roots.stream().map(Path::toString).collect(Collectors.joining(", ")))
                     + "; manifests go by default to " + files.workDirectory() + "/<task id>.sha256");
+        }
+
+        /** The store's health as its meters read it (docs/metrics.md). */
+        static HistoryHealth historyHealth(StoreHealth health) {
+            return new HistoryHealth(health.state().name(), health.pending(), health.writtenTotal(),
+                    health.failuresTotal(), health.rejectedTotal(), health.droppedTotal(), health.purgedTotal());
         }
 
         /** The history store once {@link #customize} opened it; {@code null} before, or with {@code --store memory}. */

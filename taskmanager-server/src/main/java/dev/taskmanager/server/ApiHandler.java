@@ -1,6 +1,8 @@
 package dev.taskmanager.server;
 
 import dev.taskmanager.TaskManager;
+import dev.taskmanager.micrometer.TaskManagerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.RejectedExecutionException;
@@ -28,6 +30,11 @@ import org.eclipse.jetty.util.Callback;
  * <p><b>Access.</b> Before routing, every request in the API's namespaces passes the
  * {@link AccessPolicy}: allowed {@code Host}, no cross-origin write, the bearer token if one is set.
  *
+ * <p><b>Metrics.</b> With a registry in its options it serves {@code GET /metrics}
+ * ({@link MetricsRoute}) and, while started, keeps the task manager's meters bound to it
+ * ({@link TaskManagerMetrics}). Every routed request carries its route's template in a request
+ * attribute, the {@code uri} tag of the request timer ({@link RouteTags}).
+ *
  * <p><b>Limits.</b> A request that declares a body of more than {@value #MAX_BODY_BYTES} bytes is
  * answered 413 without reading it. Routes that take a body (three v2 routes) read it whole before
  * their action runs, asynchronously, and answer 413 past the same limit however it is framed and
@@ -45,8 +52,13 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     private final TestApi testApi;
     private final byte[] openApi;
     private final AccessPolicy access;
+    private final TaskManager taskManager;
+    private final PrometheusMeterRegistry metrics;
+    private TaskManagerMetrics taskMetrics;
 
     ApiHandler(TaskManager taskManager, ApiOptions options) {
+        this.taskManager = taskManager;
+        this.metrics = options.metrics();
         this.context = new ApiContext(taskManager, options.nodeAddress(),
                 new RenderPermits(options.maxConcurrentListings()));
         this.waiters = new Waiters(options.nodeAddress());
@@ -59,6 +71,9 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         this.openApi = OpenApi.document(testApi != null, options.openApiFragments());
         this.access = options.accessPolicy();
         router.add("GET", OPENAPI_PATH, false, ex -> ex.send(200, openApi));
+        if (metrics != null) {
+            new MetricsRoute(metrics).addTo(router);
+        }
         for (ApiOptions.ExtensionRoute route : options.routes()) {
             router.add(route.method(), route.path(), true, extension(route.handler()));
         }
@@ -73,6 +88,9 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         }
         Router.ErrorStyle style = match != null ? match.style() : router.styleOf(path);
         String trimmed = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        if (match != null && match.methodAllowed()) {
+            request.setAttribute(RouteTags.ROUTE_ATTRIBUTE, match.route().template());
+        }
         try {
             access.check(request);
         } catch (ApiException refused) {
@@ -215,11 +233,19 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         if (testApi != null) {
             testApi.start();
         }
+        if (metrics != null) {
+            taskMetrics = TaskManagerMetrics.builder(taskManager).build();
+            taskMetrics.bindTo(metrics);
+        }
         super.doStart();
     }
 
     @Override
     protected void doStop() throws Exception {
+        if (taskMetrics != null) {
+            taskMetrics.close();
+            taskMetrics = null;
+        }
         waiters.close();
         if (testApi != null) {
             testApi.stop();
@@ -237,6 +263,11 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         if (testApi != null) {
             testApi.finishAll();
         }
+    }
+
+    /** The registry served at {@code /metrics}, or {@code null}; where other server parts bind their meters. */
+    PrometheusMeterRegistry metrics() {
+        return metrics;
     }
 
     Waiters waiters() {

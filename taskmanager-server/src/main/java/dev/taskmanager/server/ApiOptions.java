@@ -1,5 +1,6 @@
 package dev.taskmanager.server;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -29,10 +30,12 @@ public final class ApiOptions {
     private final boolean crossOriginChecks;
     private final String bearerToken;
     private final List<ExtensionRoute> routes;
+    private final PrometheusMeterRegistry metrics;
     private final List<String> openApiFragments;
     private final List<TaskSource> taskSources;
 
     private ApiOptions(Builder builder) {
+        this.metrics = builder.metrics;
         this.taskSources = List.copyOf(builder.taskSources);
         this.openApiFragments = List.copyOf(builder.openApiFragments);
         this.testApi = builder.testApi;
@@ -69,6 +72,11 @@ public final class ApiOptions {
         return bearerToken != null;
     }
 
+    /** The registry served at {@code GET /metrics}, or {@code null} when metrics are off. */
+    PrometheusMeterRegistry metrics() {
+        return metrics;
+    }
+
     AccessPolicy accessPolicy() {
         return new AccessPolicy(allowedHosts, crossOriginChecks, bearerToken);
     }
@@ -101,8 +109,21 @@ public final class ApiOptions {
         private Set<String> allowedHosts;
         private boolean crossOriginChecks = true;
         private String bearerToken;
+        private PrometheusMeterRegistry metrics;
 
         private Builder() {
+        }
+
+        /**
+         * Serves {@code registry} at {@code GET /metrics} in the Prometheus text format (or OpenMetrics
+         * when asked for), and, while the handler runs, binds the task manager's meters to it
+         * ({@link dev.taskmanager.micrometer.TaskManagerMetrics}; see {@code docs/metrics.md}).
+         * Default: no metrics, and {@code /metrics} is not served. The route obeys the access rules
+         * like every other.
+         */
+        public Builder metrics(PrometheusMeterRegistry registry) {
+            this.metrics = Objects.requireNonNull(registry, "registry");
+            return this;
         }
 
         /**
