@@ -80,6 +80,94 @@ class ClusterKindTest {
     }
 
     @Test
+    void aClusterTaskCoordinatedHereIsAnsweredByItsModulesProviderWhichSeesItsPartsElsewhere() {
+        TrackedTask cluster = repair.task("repair").kind(TaskKind.CLUSTER).track();
+        TrackedTask node = repair.task("t").track();
+        Task view = new TrackedView(cluster);
+        repair.clusterTasks(new ClusterTaskProvider() {
+            @Override
+            public java.util.stream.Stream<TaskStats> tasks() {
+                return java.util.stream.Stream.empty();
+            }
+
+            @Override
+            public java.util.Optional<Task> find(UUID id) {
+                return id.equals(cluster.id()) ? java.util.Optional.of(view) : java.util.Optional.empty();
+            }
+        });
+
+        assertThat(tm.find(cluster.id())).containsSame(view);
+        assertThat(tm.find(node.id())).as("node tasks are the registry's").containsSame(node);
+        repair.clusterTasks(null);
+        assertThat(tm.find(cluster.id())).containsSame(cluster);
+    }
+
+    /** A provider's view of a task: here, simply another handle on it. */
+    private static final class TrackedView implements Task {
+        private final Task task;
+
+        TrackedView(Task task) {
+            this.task = task;
+        }
+
+        @Override
+        public UUID id() {
+            return task.id();
+        }
+
+        @Override
+        public String module() {
+            return task.module();
+        }
+
+        @Override
+        public TaskState state() {
+            return task.state();
+        }
+
+        @Override
+        public boolean isAbortable() {
+            return task.isAbortable();
+        }
+
+        @Override
+        public TaskStatus status() {
+            return task.status();
+        }
+
+        @Override
+        public TaskStats stats() {
+            return task.stats();
+        }
+
+        @Override
+        public java.util.List<TaskStatus> statusRecursive() {
+            return task.statusRecursive();
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<TaskStatus> done() {
+            return task.done();
+        }
+
+        @Override
+        public TaskStatus await(java.time.Duration timeout) throws java.util.concurrent.TimeoutException,
+                InterruptedException {
+            return task.await(timeout);
+        }
+
+        @Override
+        public void abort(String reason, String requestedBy) {
+            task.abort(reason, requestedBy);
+        }
+
+        @Override
+        public boolean isAbortRequested() {
+            return task.isAbortRequested();
+        }
+    }
+
+    @Test
     void aClusterTaskRefusesWhatContradictsItNamingTheSetting() {
         TrackedTask parent = repair.task("t").track();
         assertThatThrownBy(() -> repair.task("t").parent(parent.id()).kind(TaskKind.CLUSTER))

@@ -44,7 +44,7 @@ final class ClusterTasks implements ClusterTaskProvider {
     @Override
     public Stream<TaskStats> tasks() {
         TaskManager tm = fleet.taskManager();
-        long now = TaskRows.nanos(Instant.now());
+        long now = TaskRows.nanos(fleet.wallClock().instant());
         long userCutoff = now - tm.userTaskTtl().toNanos();
         long cutoff = now - tm.taskTtl().toNanos();
         String sql = "SELECT " + TaskRows.SELECT_LIST + " FROM tasks WHERE module = ? AND kind = 'cluster' AND "
@@ -89,7 +89,7 @@ final class ClusterTasks implements ClusterTaskProvider {
                 return Optional.empty();
             }
             // coordinated here and not written yet: the view of its own children only
-            row = Optional.of(new StoredTask(live.status(), fleet.nodeName(), Instant.now()));
+            row = Optional.of(new StoredTask(live.status(), fleet.nodeName(), fleet.wallClock().instant()));
         }
         return Optional.of(new RemoteTask(fleet, row.get(), live));
     }

@@ -803,6 +803,11 @@ public final class Fleet {
         return store;
     }
 
+    /** The store's wall clock, for the times the fleet compares with the tasks' own. */
+    Clock wallClock() {
+        return wallClock;
+    }
+
     // ---------------------------------------------------------------- threads
 
     void start() {

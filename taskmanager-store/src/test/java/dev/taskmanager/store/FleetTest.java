@@ -59,7 +59,7 @@ class FleetTest {
             store = HistoryStore.builder().postgres(url).nodeName(name).taskManager(tm)
                     .advertiseAddress(name + ".example:10000").flushInterval(Duration.ofMillis(1))
                     .leaseInterval(leaseInterval).leaseDuration(leaseDuration).pollInterval(pollInterval)
-                    .leaseClock(time).open();
+                    .leaseClock(time).clock(time).open(); // the store's clock too: retention must not see 2025 as old
         } catch (RuntimeException e) {
             tm.close();
             throw e;
