@@ -266,6 +266,51 @@ class FleetOverHttpTest {
                 .isEqualTo("done");
     }
 
+    @Test
+    void everyNodesCompatApiListsAClusterTaskWithItsChildrenOnSeveralNodes() throws Exception {
+        for (Node node : List.of(a, b, c)) {
+            node.tm().module("repair");
+            node.fleet().renewLease(); // a round attaches the fleet's cluster task provider to every module
+        }
+        TrackedTask cluster = a.tm().module("repair").task("repair").kind(dev.taskmanager.TaskKind.CLUSTER)
+                .abortable().progressUnits("ranges").track();
+        cluster.start();
+        TrackedTask onA = cluster.child("repair").scope("node").track();
+        onA.start();
+        onA.progress().set(2, 10);
+        TrackedTask onB = b.tm().module("repair").task("repair").scope("node").progressUnits("ranges")
+                .clusterParent(cluster.id()).track();
+        onB.start();
+        onB.progress().set(5, 10);
+        for (Node node : List.of(a, b)) {
+            node.flush();
+        }
+
+        for (Node node : List.of(a, b, c)) {
+            HttpResponse<String> listed = node.send("GET", "/task_manager/list_module_tasks/repair", null, null);
+            List<?> stats = (List<?>) ServerProcess.json(listed.body());
+            Map<?, ?> first = (Map<?, ?>) stats.stream().filter(t -> ((Map<?, ?>) t).get("task_id")
+                    .equals(cluster.id().toString())).findFirst().orElseThrow(() -> new AssertionError(listed.body()));
+            assertThat(first.get("kind")).isEqualTo("cluster");
+            assertThat(first.get("sequence_number")).isEqualTo(0.0);
+            assertThat(first.get("shard")).isEqualTo(0.0);
+            Map<?, ?> status = (Map<?, ?>) ServerProcess.json(node.send("GET", "/task_manager/task_status/"
+                    + cluster.id(), null, null).body());
+            assertThat(status.get("progress_completed")).as(node.name()).isEqualTo(7.0);
+            assertThat(status.get("progress_total")).isEqualTo(20.0);
+            Map<Object, Object> children = new HashMap<>();
+            for (Object child : (List<?>) status.get("children_ids")) {
+                children.put(((Map<?, ?>) child).get("task_id"), ((Map<?, ?>) child).get("node"));
+            }
+            assertThat(children).as(node.name()).containsOnly(Map.entry(onA.id().toString(), a.address()),
+                    Map.entry(onB.id().toString(), b.address()));
+        }
+        HttpResponse<String> recursive = c.send("GET", "/task_manager/task_status_recursive/" + cluster.id(), null,
+                null);
+        assertThat(fields((List<?>) ServerProcess.json(recursive.body()), "id")).containsExactlyInAnyOrder(
+                cluster.id().toString(), onA.id().toString(), onB.id().toString());
+    }
+
     private static List<Object> fields(List<?> tasks, String field) {
         List<Object> values = new ArrayList<>();
         for (Object task : tasks) {

@@ -148,6 +148,20 @@ final class TaskList {
         return Optional.empty();
     }
 
+    /**
+     * The node that owns a task as the sources know it ({@code null}: this server, or unknown): how
+     * a cluster task's children on other nodes are named in {@code children_ids}. Reads the sources.
+     */
+    String ownerOf(UUID id) {
+        for (TaskSource source : others) {
+            Optional<TaskSource.Found> found = source.locate(id);
+            if (found.isPresent()) {
+                return found.get().node();
+            }
+        }
+        return null;
+    }
+
     /** A task another node runs, from the first source that knows one (a fleet). */
     Optional<TaskSource.Remote> remote(UUID id) {
         for (TaskSource source : others) {
