@@ -179,13 +179,39 @@ class FleetTest {
         assertThat(c.fleet().renewLease()).as("c registers again").isTrue();
     }
 
-    /** a and b claim at the same instant, released by a barrier; returns every name either claimed. */
-    private static List<String> claimTogether(Fleet first, Fleet second) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(2);
+    @Test
+    void survivorsClaimingAtOnceClaimEachLostNodeExactlyOnce() throws Exception {
+        List<Node> survivors = List.of(node("s1"), node("s2"), node("s3"));
+        List<Node> lost = List.of(node("l1"), node("l2"), node("l3"));
+        List<TrackedTask> running = new ArrayList<>();
+        for (Node node : lost) {
+            for (int i = 0; i < 5; i++) {
+                TrackedTask task = node.tm().module("copy").task("copy").track();
+                task.start();
+                running.add(task);
+            }
+            node.flush();
+        }
+        passHours(3, survivors.toArray(new Node[0]));
+
+        List<String> claimed = claimTogether(survivors.stream().map(Node::fleet).toArray(Fleet[]::new));
+
+        assertThat(claimed).containsExactlyInAnyOrder("l1", "l2", "l3");
+        for (TrackedTask task : running) {
+            assertThat(survivors.get(0).store().find(task.id()).orElseThrow().status().error())
+                    .startsWith("node lost: l");
+        }
+        assertThat(survivors.get(0).fleet().nodes()).filteredOn(n -> n.name().startsWith("l"))
+                .allSatisfy(n -> assertThat(n.lostTasks()).isEqualTo(5));
+    }
+
+    /** The fleets claim at the same instant, released by a barrier; returns every name any of them claimed. */
+    private static List<String> claimTogether(Fleet... fleets) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(fleets.length);
         try {
-            CyclicBarrier barrier = new CyclicBarrier(2);
+            CyclicBarrier barrier = new CyclicBarrier(fleets.length);
             List<Future<List<String>>> claims = new ArrayList<>();
-            for (Fleet fleet : List.of(first, second)) {
+            for (Fleet fleet : fleets) {
                 claims.add(pool.submit(() -> {
                     barrier.await();
                     return fleet.claimLostNodes();
