@@ -231,7 +231,8 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
         return (flags & CLUSTER) != 0;
     }
 
-    TaskKind kind() {
+    @Override
+    public TaskKind kind() {
         return isCluster() ? TaskKind.CLUSTER : TaskKind.NODE;
     }
 

@@ -767,7 +767,7 @@ public final class Fleet {
     final TaskListener clusterListener = new TaskListener() {
         @Override
         public void onCreated(Task task) {
-            if (task.stats().kind() == TaskKind.CLUSTER) {
+            if (task.kind() == TaskKind.CLUSTER) {
                 coordinated.put(task.id(), task);
                 attach(task.module());
             }
@@ -836,6 +836,7 @@ public final class Fleet {
      * real clock, whatever the store's ticker: leases run on the database's clock, which does not stop.
      */
     private void leaseLoop() {
+        boolean failing = false;
         long nextLease = System.nanoTime();
         long nextPoll = System.nanoTime();
         while (!closing) {
@@ -856,9 +857,16 @@ public final class Fleet {
                 if (!cascades.isEmpty()) {
                     cascade();
                 }
+                if (failing) {
+                    failing = false;
+                    LOG.log(System.Logger.Level.INFO, "Fleet rounds of node " + node + " work again");
+                }
             } catch (SQLException | RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "Fleet round of node " + node + " failed: " + e.getMessage()
-                        + "; retrying");
+                if (!failing) { // once per outage, not once per round
+                    failing = true;
+                    LOG.log(System.Logger.Level.WARNING, "Fleet round of node " + node + " failed: " + e.getMessage()
+                            + "; retrying every lease interval");
+                }
             }
             long wait = Math.min(nextLease, nextPoll) - System.nanoTime();
             if (wait > 0 && cascades.isEmpty() && !closing) {

@@ -145,6 +145,11 @@ public final class RemoteTask implements Task {
     }
 
     @Override
+    public TaskKind kind() {
+        return stored.status().kind();
+    }
+
+    @Override
     public boolean isAbortRequested() {
         return live != null ? live.isAbortRequested() : status().abortRequest() != null;
     }
