@@ -9,7 +9,6 @@ import dev.taskmanager.TaskStats;
 import dev.taskmanager.TaskStatus;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -290,8 +290,23 @@ class FleetTest {
         }
 
         assertThat(task.done().get(30, TimeUnit.SECONDS).abortRequest().reason()).isEqualTo("missed");
-        assertThat(b.fleet().requestAbort(task.id(), "again", null).outcome()).isIn(Fleet.AbortOutcome.FINISHED,
-                Fleet.AbortOutcome.REQUESTED);
+        a.flush();
+        assertThat(b.fleet().requestAbort(task.id(), "again", null).outcome()).isEqualTo(Fleet.AbortOutcome.FINISHED);
+        long deadline = System.nanoTime() + WAIT.toNanos(); // marked once applied: at least once, never lost
+        try (Connection c = DriverManager.getConnection(url); PreparedStatement s = c.prepareStatement(
+                "SELECT count(*) FROM abort_requests WHERE task_id = ? AND delivered_at IS NOT NULL")) {
+            s.setObject(1, task.id());
+            while (true) {
+                try (java.sql.ResultSet rows = s.executeQuery()) {
+                    rows.next();
+                    if (rows.getLong(1) == 1) {
+                        break;
+                    }
+                }
+                assertThat(System.nanoTime() - deadline).as("the request is marked delivered").isNegative();
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            }
+        }
     }
 
     @Test
