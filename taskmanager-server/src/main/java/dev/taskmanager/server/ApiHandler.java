@@ -73,7 +73,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         this.context = new ApiContext(taskManager, options.nodeAddress(),
                 new RenderPermits(options.maxConcurrentListings()));
         this.waiters = new Waiters(options.nodeAddress());
-        new CompatRoutes(context, waiters).addTo(router);
+        new CompatRoutes(context, waiters, options.taskSources()).addTo(router);
         new V2Routes(context, waiters, options.taskSources(), PageTokens.withRandomKey()).addTo(router);
         this.testApi = options.testApiEnabled() ? new TestApi(context) : null;
         if (testApi != null) {

@@ -74,6 +74,8 @@ final class Writer {
     private final Map<UUID, Long> checkpointed = new HashMap<>();
     private final ConcurrentLinkedQueue<CompletableFuture<Boolean>> flushes = new ConcurrentLinkedQueue<>();
     private final long checkpointNanos;
+    /** In a fleet: announce the final states each transaction writes ({@link Fleet#notifyFinals}). */
+    volatile boolean announceFinals;
     private volatile boolean stopping;
     private volatile boolean abandoned;
     /** Tasks taken from the dirty map and being written: still pending for {@link StoreHealth}. */
@@ -441,6 +443,15 @@ final class Writer {
                 s.addBatch();
             }
             s.executeBatch();
+        }
+        if (announceFinals) {
+            List<UUID> finals = new ArrayList<>();
+            for (Pending p : batch) {
+                if (p.status.state().isTerminal()) {
+                    finals.add(p.id);
+                }
+            }
+            Fleet.notifyFinals(c, finals);
         }
         try (PreparedStatement s = c.prepareStatement(HEARTBEAT)) {
             s.setLong(1, written);
