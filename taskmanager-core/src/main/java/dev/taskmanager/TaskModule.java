@@ -248,42 +248,63 @@ public final class TaskModule {
     public StopReport stop(Duration bound) {
         Objects.requireNonNull(bound, "bound");
         stopping = true;
+        long deadline = System.nanoTime() + Durations.saturatedNanos(bound);
         List<TaskImpl> tasks = registeredStream().collect(Collectors.toList());
-        List<CompletableFuture<TaskStatus>> running = new ArrayList<>();
+        String reason = "module " + name + " is stopping";
         for (TaskImpl task : tasks) {
-            task.abort("module " + name + " is stopping", null);
-            if (!task.state().isTerminal()) {
-                running.add(task.done());
-            }
+            task.abort(reason, null);
         }
         drain();
-        try {
-            CompletableFuture.allOf(running.toArray(CompletableFuture<?>[]::new))
-                    .get(Durations.saturatedNanos(bound), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            // reported below
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("a task's completion future failed", e.getCause());
-        } finally {
-            running.forEach(future -> future.cancel(false));
-        }
+        awaitEach(tasks, deadline);
         drain();
         manager.removeModule(this);
-        List<TaskStats> late = new ArrayList<>();
+        int late = 0;
+        List<TaskStats> reported = new ArrayList<>();
         for (TaskImpl task : tasks) {
             if (!task.state().isTerminal()) {
-                late.add(task.stats());
+                late++;
+                if (reported.size() < StopReport.MAX_REPORTED) {
+                    reported.add(task.stats());
+                }
             }
         }
-        if (!late.isEmpty()) {
-            List<UUID> named = late.stream().limit(NAMED_IN_WARNING).map(TaskStats::id).collect(Collectors.toList());
+        if (late > 0) {
+            List<UUID> named = reported.stream().limit(NAMED_IN_WARNING).map(TaskStats::id).collect(Collectors.toList());
             LOG.log(System.Logger.Level.WARNING, "Module {0} stopped with {1} task(s) still running after {2} ms, "
-                    + "ignoring the abort: {3}{4}", name, late.size(), bound.toMillis(), named,
-                    late.size() > NAMED_IN_WARNING ? " and " + (late.size() - NAMED_IN_WARNING) + " more" : "");
+                    + "ignoring the abort: {3}{4}", name, late, bound.toMillis(), named,
+                    late > NAMED_IN_WARNING ? " and " + (late - NAMED_IN_WARNING) + " more" : "");
         }
-        return new StopReport(name, late);
+        return new StopReport(name, late, reported);
+    }
+
+    /**
+     * Waits for the tasks one at a time until the deadline, so a stop of a million tasks holds one
+     * waiter at a time instead of a future per task and a combined future over all of them; a wait
+     * that runs out detaches its waiter (nothing stays linked to a task that ignores the abort).
+     */
+    private static void awaitEach(List<TaskImpl> tasks, long deadline) {
+        for (TaskImpl task : tasks) {
+            if (task.state().isTerminal()) {
+                continue;
+            }
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                return;
+            }
+            CompletableFuture<TaskStatus> done = task.done();
+            try {
+                done.get(remaining, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("a task's completion future failed", e.getCause());
+            } finally {
+                done.cancel(false);
+            }
+        }
     }
 
     /** Stops the module with the task manager's default bound; see {@link #stop(Duration)}. */

@@ -3,6 +3,8 @@ package dev.taskmanager;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -73,6 +75,25 @@ class StopTest {
         assertThat(unregistered.await(10, TimeUnit.SECONDS))
                 .as("a stopped module's late task leaves at completion").isTrue();
         assertThat(tm.find(stubborn.id())).isEmpty();
+    }
+
+    @Test
+    void aStopLeavingManyTasksRunningCountsThemAllButCarriesOnlyTheFirstHundred() {
+        TaskModule module = tm.module("repair");
+        List<TrackedTask> stubborn = new ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            TrackedTask task = module.task("repair").entity("part-" + i).track();
+            task.start(); // a tracked task that started ends only when its owner ends it
+            stubborn.add(task);
+        }
+
+        StopReport report = module.stop(Duration.ZERO);
+
+        assertThat(report.isClean()).isFalse();
+        assertThat(report.stillRunningCount()).isEqualTo(250);
+        assertThat(report.stillRunning()).extracting(TaskStats::id)
+                .containsExactlyElementsOf(stubborn.subList(0, StopReport.MAX_REPORTED).stream().map(Task::id).toList());
+        assertThat(stubborn).allSatisfy(task -> assertThat(task.status().abortRequested()).isTrue());
     }
 
     @Test
