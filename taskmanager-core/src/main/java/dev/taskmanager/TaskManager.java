@@ -4,10 +4,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -19,6 +22,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /**
  * The registry of modules and their task trees (SPEC §1.1): the entry point of the library.
@@ -234,12 +238,11 @@ public final class TaskManager implements AutoCloseable {
      */
     public Optional<Stream<TaskStatus>> statusTree(UUID id) {
         return find(id).map(task -> {
-            java.util.Iterator<TaskStatus> statuses = task.statusTree().iterator();
+            Iterator<TaskStatus> statuses = task.statusTree().iterator();
             TaskStatus first = statuses.next();
             unregisterIfSeedMode(task, first.state());
-            return Stream.concat(Stream.of(first), java.util.stream.StreamSupport.stream(
-                    java.util.Spliterators.spliteratorUnknownSize(statuses,
-                            java.util.Spliterator.ORDERED | java.util.Spliterator.NONNULL), false));
+            return Stream.concat(Stream.of(first), StreamSupport.stream(
+                    Spliterators.spliteratorUnknownSize(statuses, Spliterator.ORDERED | Spliterator.NONNULL), false));
         });
     }
 
