@@ -162,6 +162,23 @@ final class TaskList {
         return null;
     }
 
+    /**
+     * Where the children of a task run, for {@link TaskJson#write(com.fasterxml.jackson.core.JsonGenerator,
+     * TaskStatus, String, String, java.util.function.Function)}: {@code null} (every child on the task's
+     * node) except for a cluster task with children (SPEC §11), whose children the sources may place on
+     * other nodes. Reads each source once, now, so that nothing is read while the answer is written.
+     */
+    java.util.function.Function<UUID, String> childNodes(TaskStatus status) {
+        if (status.kind() != dev.taskmanager.TaskKind.CLUSTER || status.children().isEmpty() || others.isEmpty()) {
+            return null;
+        }
+        java.util.Map<UUID, String> nodes = new java.util.HashMap<>();
+        for (TaskSource source : others) {
+            source.childNodes(status.id()).forEach(nodes::putIfAbsent);
+        }
+        return nodes.isEmpty() ? null : nodes::get;
+    }
+
     /** A task another node runs, from the first source that knows one (a fleet). */
     Optional<TaskSource.Remote> remote(UUID id) {
         for (TaskSource source : others) {

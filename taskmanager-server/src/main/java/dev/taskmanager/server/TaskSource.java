@@ -96,6 +96,16 @@ public interface TaskSource {
     }
 
     /**
+     * The node of each child of task {@code parent} that this source keeps, as clients reach it, read
+     * at once: how the v2 JSON names where a cluster task's children run (SPEC §11), which in a fleet
+     * may be several nodes. A child missing from the map is on its parent's node. Empty (the default)
+     * when the source knows no other node.
+     */
+    default java.util.Map<UUID, String> childNodes(UUID parent) {
+        return java.util.Map.of();
+    }
+
+    /**
      * A task found by {@link #locate}.
      *
      * @param status the task

@@ -103,13 +103,18 @@ final class V2Routes {
         long total = request.position() != null ? request.position().totalSize()
                 : list.count(query.withCursor(null), request.cluster());
         TaskList.Page page = list.page(query, request.cluster());
+        List<java.util.function.Function<UUID, String>> childNodes = new ArrayList<>(page.tasks().size());
+        for (TaskList.Entry entry : page.tasks()) {
+            childNodes.add(list.childNodes(entry.status()));
+        }
         String next = page.next() == null ? "" : tokens.encode(new PageTokens.Position(page.next().sequenceNumber(),
                 page.next().createdTime(), page.next().id(), total), request.canonical());
         ex.streamJson(context.renders(), g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("tasks");
-            for (TaskList.Entry entry : page.tasks()) {
-                TaskJson.write(g, entry.status(), node(entry), entry.source());
+            for (int i = 0; i < page.tasks().size(); i++) {
+                TaskList.Entry entry = page.tasks().get(i);
+                TaskJson.write(g, entry.status(), node(entry), entry.source(), childNodes.get(i));
             }
             g.writeEndArray();
             g.writeStringField("next_page_token", next);
@@ -140,9 +145,10 @@ final class V2Routes {
             return;
         }
         TaskList.Entry entry = live.map(list::live).or(() -> list.find(id)).orElseThrow(() -> taskNotFound(id));
+        java.util.function.Function<UUID, String> childNodes = list.childNodes(entry.status());
         ex.sendJson(g -> {
             g.writeStartObject();
-            TaskJson.writeFields(g, entry.status(), node(entry), entry.source());
+            TaskJson.writeFields(g, entry.status(), node(entry), entry.source(), childNodes);
             if (view.equals("tree")) {
                 g.writeArrayFieldStart("descendants"); // a task read from a source: the tree it kept, if any
                 if (!entry.source().equals(TaskJson.LIVE)) {
@@ -164,9 +170,10 @@ final class V2Routes {
         try (Stream<TaskStatus> tree = task.statusTree()) {
             Iterator<TaskStatus> statuses = tree.iterator();
             TaskStatus root = statuses.next();
+            java.util.function.Function<UUID, String> childNodes = list.childNodes(root);
             ex.streamJson(context.renders(), g -> {
                 g.writeStartObject();
-                TaskJson.writeFields(g, root, node(), TaskJson.LIVE);
+                TaskJson.writeFields(g, root, node(), TaskJson.LIVE, childNodes);
                 g.writeArrayFieldStart("descendants");
                 while (statuses.hasNext()) {
                     TaskJson.write(g, statuses.next(), node(), TaskJson.LIVE);
