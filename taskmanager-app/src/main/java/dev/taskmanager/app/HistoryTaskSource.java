@@ -110,6 +110,11 @@ public final class HistoryTaskSource implements TaskSource {
     }
 
     @Override
+    public boolean fleet() {
+        return fleet != null;
+    }
+
+    @Override
     public Map<UUID, String> childNodes(UUID parent) {
         if (fleet == null) {
             return Map.of();

@@ -179,6 +179,11 @@ final class TaskList {
         return nodes.isEmpty() ? null : nodes::get;
     }
 
+    /** Whether a source holds other nodes' tasks (a fleet): {@code cluster=true} then lists more. */
+    boolean fleet() {
+        return others.stream().anyMatch(TaskSource::fleet);
+    }
+
     /** A task another node runs, from the first source that knows one (a fleet). */
     Optional<TaskSource.Remote> remote(UUID id) {
         for (TaskSource source : others) {

@@ -96,6 +96,15 @@ public interface TaskSource {
     }
 
     /**
+     * Whether this source holds the tasks of other nodes too, those of a fleet sharing it, so that
+     * {@code GET /v2/tasks?cluster=true} lists more than this server's ({@code GET /v2/modules} says
+     * so as {@code "cluster": true}). False (the default) for a source of this server's tasks only.
+     */
+    default boolean fleet() {
+        return false;
+    }
+
+    /**
      * The node of each child of task {@code parent} that this source keeps, as clients reach it, read
      * at once: how the v2 JSON names where a cluster task's children run (SPEC §11), which in a fleet
      * may be several nodes. A child missing from the map is on its parent's node. Empty (the default)

@@ -98,7 +98,7 @@ final class V2Routes {
      * carried by the token.
      */
     private void listTasks(Exchange ex) throws IOException {
-        ListRequest request = ListRequest.forList(QueryParams.parse(ex.request.getHttpURI().getQuery()), tokens);
+        ListRequest request = ListRequest.forList(QueryParams.parse(ex.request.getHttpURI().getQuery()), tokens, node());
         TaskQuery query = request.query();
         long total = request.position() != null ? request.position().totalSize()
                 : list.count(query.withCursor(null), request.cluster());
@@ -498,8 +498,10 @@ final class V2Routes {
 
     /**
      * Every module with its tasks counted by state, in one pass over each module's tasks:
-     * {@code {"modules": [{"name": ..., "node": ..., "total": N, "states": {"created": N, ...}}]}}.
-     * Internal tasks are counted only with {@code internal=true}, as lists show them.
+     * {@code {"modules": [{"name": ..., "node": ..., "total": N, "states": {"created": N, ...}}],
+     * "cluster": B}}. Internal tasks are counted only with {@code internal=true}, as lists show them.
+     * {@code cluster} says whether this server is a node of a fleet, whose {@code cluster=true} lists
+     * other nodes' tasks too (the dashboard offers its "All nodes" toggle then).
      */
     private void modules(Exchange ex) {
         QueryParams params = ex.v2Params(Set.of("internal"));
@@ -536,6 +538,7 @@ final class V2Routes {
                 g.writeEndObject();
             }
             g.writeEndArray();
+            g.writeBooleanField("cluster", list.fleet());
             g.writeEndObject();
         });
     }
