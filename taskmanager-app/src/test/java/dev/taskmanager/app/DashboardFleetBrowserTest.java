@@ -60,7 +60,8 @@ class DashboardFleetBrowserTest {
         WebElement toggle = browser.awaitVisible(By.id("f-cluster"));
         browser.await("this node's task", d -> rowIds().equals(List.of(onA.id().toString())));
         assertThat(headers()).doesNotContain("Node");
-        assertThat(browser.driver.findElement(By.cssSelector("label:has(#f-cluster)")).getText()).isEqualTo("All nodes");
+        assertThat(browser.driver.findElement(By.cssSelector("label:has(#f-cluster)")).getText())
+                .isEqualTo("All nodes");
 
         toggle.click();
         browser.await("both nodes' tasks", d -> rowIds().size() == 2);

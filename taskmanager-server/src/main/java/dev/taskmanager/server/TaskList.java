@@ -2,6 +2,7 @@ package dev.taskmanager.server;
 
 import dev.taskmanager.Task;
 import dev.taskmanager.TaskCursor;
+import dev.taskmanager.TaskKind;
 import dev.taskmanager.TaskManager;
 import dev.taskmanager.TaskPage;
 import dev.taskmanager.TaskQuery;
@@ -10,9 +11,12 @@ import dev.taskmanager.TaskStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The v2 list's pipeline: one page of a {@link TaskQuery} from the live registry, merged with the
@@ -164,15 +168,15 @@ final class TaskList {
 
     /**
      * Where the children of a task run, for {@link TaskJson#write(com.fasterxml.jackson.core.JsonGenerator,
-     * TaskStatus, String, String, java.util.function.Function)}: {@code null} (every child on the task's
+     * TaskStatus, String, String, Function)}: {@code null} (every child on the task's
      * node) except for a cluster task with children (SPEC §11), whose children the sources may place on
      * other nodes. Reads each source once, now, so that nothing is read while the answer is written.
      */
-    java.util.function.Function<UUID, String> childNodes(TaskStatus status) {
-        if (status.kind() != dev.taskmanager.TaskKind.CLUSTER || status.children().isEmpty() || others.isEmpty()) {
+    Function<UUID, String> childNodes(TaskStatus status) {
+        if (status.kind() != TaskKind.CLUSTER || status.children().isEmpty() || others.isEmpty()) {
             return null;
         }
-        java.util.Map<UUID, String> nodes = new java.util.HashMap<>();
+        Map<UUID, String> nodes = new HashMap<>();
         for (TaskSource source : others) {
             source.childNodes(status.id()).forEach(nodes::putIfAbsent);
         }

@@ -626,7 +626,10 @@ public final class TaskManagerServer implements AutoCloseable {
             return this;
         }
 
-        /** Signs v2 page tokens with this key, shared by servers that accept each other's; see {@link ApiOptions.Builder#pageTokenKey}. */
+        /**
+         * Signs v2 page tokens with this key, shared by servers that accept each other's (a fleet's
+         * nodes); see {@link ApiOptions.Builder#pageTokenKey}.
+         */
         public Builder pageTokenKey(byte[] key) {
             options.pageTokenKey(key);
             return this;

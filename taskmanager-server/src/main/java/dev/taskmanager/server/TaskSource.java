@@ -4,6 +4,7 @@ import dev.taskmanager.Task;
 import dev.taskmanager.TaskQuery;
 import dev.taskmanager.TaskStatus;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -110,8 +111,8 @@ public interface TaskSource {
      * may be several nodes. A child missing from the map is on its parent's node. Empty (the default)
      * when the source knows no other node.
      */
-    default java.util.Map<UUID, String> childNodes(UUID parent) {
-        return java.util.Map.of();
+    default Map<UUID, String> childNodes(UUID parent) {
+        return Map.of();
     }
 
     /**

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -98,12 +99,13 @@ final class V2Routes {
      * carried by the token.
      */
     private void listTasks(Exchange ex) throws IOException {
-        ListRequest request = ListRequest.forList(QueryParams.parse(ex.request.getHttpURI().getQuery()), tokens, node());
+        ListRequest request = ListRequest.forList(QueryParams.parse(ex.request.getHttpURI().getQuery()), tokens,
+                node());
         TaskQuery query = request.query();
         long total = request.position() != null ? request.position().totalSize()
                 : list.count(query.withCursor(null), request.cluster());
         TaskList.Page page = list.page(query, request.cluster());
-        List<java.util.function.Function<UUID, String>> childNodes = new ArrayList<>(page.tasks().size());
+        List<Function<UUID, String>> childNodes = new ArrayList<>(page.tasks().size());
         for (TaskList.Entry entry : page.tasks()) {
             childNodes.add(list.childNodes(entry.status()));
         }
@@ -145,7 +147,7 @@ final class V2Routes {
             return;
         }
         TaskList.Entry entry = live.map(list::live).or(() -> list.find(id)).orElseThrow(() -> taskNotFound(id));
-        java.util.function.Function<UUID, String> childNodes = list.childNodes(entry.status());
+        Function<UUID, String> childNodes = list.childNodes(entry.status());
         ex.sendJson(g -> {
             g.writeStartObject();
             TaskJson.writeFields(g, entry.status(), node(entry), entry.source(), childNodes);
@@ -170,7 +172,7 @@ final class V2Routes {
         try (Stream<TaskStatus> tree = task.statusTree()) {
             Iterator<TaskStatus> statuses = tree.iterator();
             TaskStatus root = statuses.next();
-            java.util.function.Function<UUID, String> childNodes = list.childNodes(root);
+            Function<UUID, String> childNodes = list.childNodes(root);
             ex.streamJson(context.renders(), g -> {
                 g.writeStartObject();
                 TaskJson.writeFields(g, root, node(), TaskJson.LIVE, childNodes);
