@@ -13,7 +13,9 @@ import dev.taskmanager.store.HistoryStoreException;
 import dev.taskmanager.store.RemoteTask;
 import dev.taskmanager.store.StoredTask;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -105,6 +107,23 @@ public final class HistoryTaskSource implements TaskSource {
     @Override
     public String node(Task task) {
         return task instanceof RemoteTask ? ((RemoteTask) task).address() : null;
+    }
+
+    @Override
+    public boolean fleet() {
+        return fleet != null;
+    }
+
+    @Override
+    public Map<UUID, String> childNodes(UUID parent) {
+        if (fleet == null) {
+            return Map.of();
+        }
+        Map<UUID, String> nodes = new HashMap<>();
+        for (StoredTask child : read(() -> history.children(parent))) {
+            nodes.put(child.status().id(), fleet.addressOf(child.node()));
+        }
+        return nodes;
     }
 
     @Override

@@ -145,7 +145,9 @@ final class Serve {
             if (history != null) {
                 server.taskSource(new HistoryTaskSource(history)); // /v2/tasks reads it
                 // in a fleet, this server's tasks show where other nodes and clients reach it
-                history.fleet().ifPresent(fleet -> server.nodeAddress(fleet.advertiseAddress()));
+                // and any node continues a listing another began: page tokens signed with the fleet's key
+                history.fleet().ifPresent(fleet -> server.nodeAddress(fleet.advertiseAddress())
+                        .pageTokenKey(fleet.pageTokenKey()));
                 HistoryStore store = history;
                 server.meterBinder(new HistoryMetrics(() -> historyHealth(store.health()))); // taskmanager.history.*
             }

@@ -311,6 +311,43 @@ class FleetOverHttpTest {
                 cluster.id().toString(), onA.id().toString(), onB.id().toString());
     }
 
+    /** Regression: the v2 JSON named the parent's node for every child of a cluster task. */
+    @Test
+    void theV2JsonOfAClusterTaskNamesEachChildsOwnNode() throws Exception {
+        for (Node node : List.of(a, b, c)) {
+            node.tm().module("repair");
+            node.fleet().renewLease();
+        }
+        TrackedTask cluster = a.tm().module("repair").task("repair").kind(dev.taskmanager.TaskKind.CLUSTER)
+                .userTask().track();
+        cluster.start();
+        TrackedTask onA = cluster.child("repair").scope("node").internal(false).track();
+        onA.start();
+        TrackedTask onB = b.tm().module("repair").task("repair").scope("node").clusterParent(cluster.id()).track();
+        onB.start();
+        for (Node node : List.of(a, b)) {
+            node.flush();
+        }
+        Map<Object, Object> expected = Map.of(onA.id().toString(), a.address(), onB.id().toString(), b.address());
+
+        for (Node node : List.of(a, b, c)) {
+            Map<String, Object> one = node.getJson("/v2/tasks/" + cluster.id());
+            assertThat(one.get("node")).as(node.name()).isEqualTo(a.address());
+            assertThat(childNodes(one)).as("GET on " + node.name()).isEqualTo(expected);
+            List<?> listed = (List<?>) node.getJson("/v2/tasks?cluster=true&module=repair&kind=cluster").get("tasks");
+            assertThat(listed).as(node.name()).hasSize(1);
+            assertThat(childNodes((Map<?, ?>) listed.get(0))).as("list on " + node.name()).isEqualTo(expected);
+        }
+    }
+
+    private static Map<Object, Object> childNodes(Map<?, ?> task) {
+        Map<Object, Object> nodes = new HashMap<>();
+        for (Object child : (List<?>) task.get("children")) {
+            nodes.put(((Map<?, ?>) child).get("id"), ((Map<?, ?>) child).get("node"));
+        }
+        return nodes;
+    }
+
     private static List<Object> fields(List<?> tasks, String field) {
         List<Object> values = new ArrayList<>();
         for (Object task : tasks) {

@@ -12,7 +12,8 @@ import java.util.function.Function;
  * {@code --all}) and {@code tasks list MODULE --wide} (a module's tasks in order of sequence
  * number, with their progress).
  *
- * <p><b>Text</b> is a table, one row per task: for {@code find} {@value #FIND_HEADER}; for
+ * <p><b>Text</b> is a table, one row per task: for {@code find} {@value #FIND_HEADER}
+ * ({@code find --cluster}, a fleet's tasks: {@value #CLUSTER_HEADER}); for
  * {@code list --wide} nodetool's columns with {@code progress} after {@code state}. Times are
  * cut to the second, the state is the v2 one ({@code aborted} included), progress is
  * {@link Progress#text}. Pages are printed as they arrive ({@link PagedTable}: columns only
@@ -36,11 +37,12 @@ final class FindCommand {
     static final String ALL_PAGE_SIZE = "1000";
 
     private static final String FIND_HEADER = "id module type state progress entity created error";
+    private static final String CLUSTER_HEADER = "id node module type state progress entity created error";
 
     /**
      * Each filter option and its query parameter. Flags send {@code true}; repeatable options one
-     * parameter per value. Adding a filter of the API (the fleet's {@code cluster=true}) is a
-     * constant in {@link Option}, a line here and its place in {@link Subcommand#FIND}'s options.
+     * parameter per value. Adding a filter of the API is a constant in {@link Option}, a line
+     * here and its place in {@link Subcommand#FIND}'s options.
      */
     private static final List<Map.Entry<Option, String>> FILTERS = List.of(
             Map.entry(Option.MODULE, "module"),
@@ -59,17 +61,21 @@ final class FindCommand {
             Map.entry(Option.FINISHED_BEFORE, "finished_before"),
             Map.entry(Option.USER_TASK, "user_task"),
             Map.entry(Option.INTERNAL, "internal"),
+            Map.entry(Option.CLUSTER, "cluster"),
             Map.entry(Option.ORDER_BY, "order_by"));
 
     /** What a view prints of each task. */
     private record View(List<String> header, Function<Json.Obj, List<String>> row) {
     }
 
-    private static final View FIND = new View(List.of(FIND_HEADER.split(" ")), task -> List.of(
-            Cells.orEmpty(task.get("id")), Cells.orEmpty(task.get("module")),
-            Cells.orEmpty(task.get("type")), Cells.orEmpty(task.get("state")), progress(task),
-            Cells.orEmpty(task.get("entity")), Cells.secondsTime(task.get("created_time")),
-            Cells.orEmpty(task.get("error"))));
+    private static final View FIND = new View(List.of(FIND_HEADER.split(" ")), FindCommand::findRow);
+
+    /** {@code find --cluster}: a fleet's tasks, with the node each runs on after its id. */
+    private static final View FIND_CLUSTER = new View(List.of(CLUSTER_HEADER.split(" ")), task -> {
+        List<String> row = new ArrayList<>(findRow(task));
+        row.add(1, Cells.orEmpty(task.get("node")));
+        return row;
+    });
 
     private static final View WIDE = new View(List.of("task_id", "type", "kind", "scope", "state",
             "progress", "sequence_number", "keyspace", "table", "entity", "shard", "start_time",
@@ -112,8 +118,9 @@ final class FindCommand {
             params.add(param("page_size", pageSize));
         }
         String token = invocation.value(Option.PAGE_TOKEN);
+        View view = invocation.has(Option.CLUSTER) ? FIND_CLUSTER : FIND;
         if (all) {
-            listEveryPage(params, token, FIND);
+            listEveryPage(params, token, view);
             return 0;
         }
         Page page = fetch(params, token);
@@ -121,7 +128,7 @@ final class FindCommand {
             print(page.document().toJsonText() + "\n");
             return 0;
         }
-        print(new PagedTable(FIND.header()).page(rows(page, FIND)));
+        print(new PagedTable(view.header()).page(rows(page, view)));
         if (!page.next().isEmpty()) {
             session.err().print("more tasks match (" + TerminalText.escape(Cells.text(
                     page.totalSize())) + " in all): add --page-token "
@@ -220,6 +227,13 @@ final class FindCommand {
             rows.add(view.row().apply(task instanceof Json.Obj o ? o : new Json.Obj(List.of())));
         }
         return rows;
+    }
+
+    private static List<String> findRow(Json.Obj task) {
+        return List.of(Cells.orEmpty(task.get("id")), Cells.orEmpty(task.get("module")),
+                Cells.orEmpty(task.get("type")), Cells.orEmpty(task.get("state")), progress(task),
+                Cells.orEmpty(task.get("entity")), Cells.secondsTime(task.get("created_time")),
+                Cells.orEmpty(task.get("error")));
     }
 
     private static String progress(Json.Obj task) {

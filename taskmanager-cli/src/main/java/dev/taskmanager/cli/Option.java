@@ -76,6 +76,8 @@ enum Option {
     FINISHED_BEFORE("--finished-before", null, Kind.TEXT, "<time>",
             "ended before this time (ended tasks only)"),
     USER_TASK("--user-task", null, Kind.FLAG, null, "only user tasks (started by an operator)"),
+    CLUSTER("--cluster", null, Kind.FLAG, null,
+            "every node's tasks, not only this server's, with a node column (a fleet)"),
     ORDER_BY("--order-by", null, Kind.TEXT, "<order>",
             "created_time (default) or sequence_number, either with ' desc'"),
     PAGE_SIZE("--page-size", null, Kind.UINT32, "<n>",

@@ -51,8 +51,8 @@ enum Subcommand implements Verb {
                     Option.KEYSPACE, Option.TABLE, Option.ENTITY_PREFIX, Option.PARENT,
                     Option.LABEL, Option.CREATED_AFTER, Option.CREATED_BEFORE,
                     Option.FINISHED_AFTER, Option.FINISHED_BEFORE, Option.USER_TASK,
-                    Option.INTERNAL, Option.ORDER_BY, Option.PAGE_SIZE, Option.PAGE_TOKEN,
-                    Option.ALL),
+                    Option.INTERNAL, Option.CLUSTER, Option.ORDER_BY, Option.PAGE_SIZE,
+                    Option.PAGE_TOKEN, Option.ALL),
             "Finds tasks by module, state, type, label, time...: one page as a table, or "
                     + "every page with --all.",
             Map.of(Option.MODULE, "only tasks of this module",

@@ -40,7 +40,7 @@ class FindTest {
                 "--entity-prefix", "/srv/", "--table", "t", "--keyspace", "ks", "--scope", "node",
                 "--kind", "cluster", "--type", "manifest", "--state", "running", "--module",
                 "files", "--label", "env:prod", "--state", "failed", "--page-size", "50",
-                "--page-token", "TOKEN");
+                "--page-token", "TOKEN", "--cluster");
 
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(server.requestLines()).containsExactly("GET /v2/tasks?module=files"
@@ -49,7 +49,8 @@ class FindTest {
                 + "&label=env%3Aprod&created_after=a&created_before=b"
                 + "&finished_after=2026-11-01T00%3A00%3A00Z"
                 + "&finished_before=2026-12-01T00%3A00%3A00%2B01%3A00&user_task=true"
-                + "&internal=true&order_by=created_time%20desc&page_size=50&page_token=TOKEN");
+                + "&internal=true&cluster=true&order_by=created_time%20desc&page_size=50"
+                + "&page_token=TOKEN");
         assertThat(server.requests().get(0).body()).isEmpty();
     }
 
@@ -76,6 +77,21 @@ class FindTest {
                 "id module type     state   progress           entity    created              error",
                 "t1 files  manifest running 50.0/100.0 MiB 50% /srv/data 2026-11-30T00:15:12Z",
                 "t2 repair repair   failed  2.5/10 ranges 25%  ks1       2026-11-30T00:15:12Z disk full"));
+    }
+
+    @Test
+    void withClusterTheTableShowsTheNodeOfEachTaskAfterItsId() {
+        server.get("/v2/tasks", page("", 2, task("t1", "node", quote("node-a:10000")),
+                task("t2", "node", quote("node-b.example:10000"), "state", quote("done"))));
+
+        Cli.Result result = Cli.against(server, "tasks", "find", "--cluster");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(server.requestLines()).containsExactly("GET /v2/tasks?cluster=true");
+        assertThat(result.out()).isEqualTo(Cli.lines(
+                "id node                 module type     state   progress entity    created              error",
+                "t1 node-a:10000         files  manifest running          /srv/data 2026-11-30T00:15:12Z",
+                "t2 node-b.example:10000 files  manifest done             /srv/data 2026-11-30T00:15:12Z"));
     }
 
     @Test

@@ -74,7 +74,9 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
                 new RenderPermits(options.maxConcurrentListings()));
         this.waiters = new Waiters(options.nodeAddress());
         new CompatRoutes(context, waiters, options.taskSources()).addTo(router);
-        new V2Routes(context, waiters, options.taskSources(), PageTokens.withRandomKey()).addTo(router);
+        PageTokens tokens = options.pageTokenKey() != null ? new PageTokens(options.pageTokenKey())
+                : PageTokens.withRandomKey();
+        new V2Routes(context, waiters, options.taskSources(), tokens).addTo(router);
         this.testApi = options.testApiEnabled() ? new TestApi(context) : null;
         if (testApi != null) {
             testApi.addTo(router);

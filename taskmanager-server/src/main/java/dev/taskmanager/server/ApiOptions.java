@@ -34,8 +34,10 @@ public final class ApiOptions {
     private final List<String> openApiFragments;
     private final List<TaskSource> taskSources;
     private final boolean dashboard;
+    private final byte[] pageTokenKey;
 
     private ApiOptions(Builder builder) {
+        this.pageTokenKey = builder.pageTokenKey;
         this.metrics = builder.metrics;
         this.dashboard = builder.dashboard;
         this.taskSources = List.copyOf(builder.taskSources);
@@ -96,6 +98,11 @@ public final class ApiOptions {
         return openApiFragments;
     }
 
+    /** The key that signs v2 page tokens ({@link Builder#pageTokenKey}), or {@code null}: one drawn at start. */
+    byte[] pageTokenKey() {
+        return pageTokenKey == null ? null : pageTokenKey.clone();
+    }
+
     /** The sources merged into the v2 list besides the live registry. */
     List<TaskSource> taskSources() {
         return taskSources;
@@ -118,6 +125,7 @@ public final class ApiOptions {
         private String bearerToken;
         private PrometheusMeterRegistry metrics;
         private boolean dashboard = true;
+        private byte[] pageTokenKey;
 
         private Builder() {
         }
@@ -286,6 +294,22 @@ public final class ApiOptions {
          */
         public Builder taskSource(TaskSource source) {
             taskSources.add(Objects.requireNonNull(source, "source"));
+            return this;
+        }
+
+        /**
+         * The key that signs the page tokens of {@code GET /v2/tasks} (HMAC-SHA256), instead of one drawn
+         * at random when the handler is built. Servers given the same key accept each other's tokens:
+         * the nodes of a fleet behind a load balancer, where each page may reach another node (a fleet's
+         * {@code serve} takes it from the shared store). Keep it secret: whoever has it can make tokens.
+         *
+         * @throws IllegalArgumentException if shorter than 32 bytes
+         */
+        public Builder pageTokenKey(byte[] key) {
+            if (Objects.requireNonNull(key, "key").length < 32) {
+                throw new IllegalArgumentException("a page token key needs at least 32 bytes, got " + key.length);
+            }
+            this.pageTokenKey = key.clone();
             return this;
         }
 

@@ -65,8 +65,12 @@ final class ListRequest {
         return position;
     }
 
-    /** A list request: filters, order, page size and token. */
-    static ListRequest forList(QueryParams params, PageTokens tokens) {
+    /**
+     * A list request: filters, order, page size and token. A listing of this node's tasks only (no
+     * {@code cluster=true}) is signed with {@code node} too, so that where servers share the token
+     * key (a fleet), a token of one node's own tasks does not continue another node's.
+     */
+    static ListRequest forList(QueryParams params, PageTokens tokens, String node) {
         params.check(union(FILTERS, PAGING), REPEATABLE);
         TaskQuery.Builder builder = TaskQuery.builder();
         Map<String, String> canonical = filters(params, builder);
@@ -98,6 +102,8 @@ final class ListRequest {
         boolean cluster = params.bool("cluster").orElse(false);
         if (cluster) {
             canonical.put("cluster", "true"); // a token of one node's listing does not continue the fleet's
+        } else {
+            canonical.put("node", node); // nor another node's own
         }
         String signed = encode(canonical);
         PageTokens.Position position = null;

@@ -14,6 +14,7 @@ import java.time.temporal.ChronoField;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The v2 JSON form of a task: the one place that writes it, for every v2 answer (a task, a page of
@@ -92,12 +93,24 @@ public final class TaskJson {
      * Writes {@code task} as one JSON object.
      *
      * @param node   the node that owns the task (this server's {@link ApiOptions#nodeAddress()} for
-     *               live tasks); also reported for each child
+     *               live tasks); also reported for each child (see the overload for children elsewhere)
      * @param source {@value #LIVE} or {@value #HISTORY}
      */
     public static void write(JsonGenerator g, TaskStatus task, String node, String source) throws IOException {
+        write(g, task, node, source, null);
+    }
+
+    /**
+     * Writes {@code task} as one JSON object, its children on the nodes {@code childNodes} names: a
+     * cluster task's children may run on other nodes of a fleet (SPEC §11).
+     *
+     * @param childNodes the node of a child by its id, {@code null} (or {@code null} for a child)
+     *                   meaning {@code node}; {@code null} for a task whose children are all its node's
+     */
+    public static void write(JsonGenerator g, TaskStatus task, String node, String source,
+                             Function<UUID, String> childNodes) throws IOException {
         g.writeStartObject();
-        writeFields(g, task, node, source);
+        writeFields(g, task, node, source, childNodes);
         g.writeEndObject();
     }
 
@@ -106,6 +119,15 @@ public final class TaskJson {
      * members after them (a tree's {@code descendants}) before closing it.
      */
     public static void writeFields(JsonGenerator g, TaskStatus task, String node, String source) throws IOException {
+        writeFields(g, task, node, source, null);
+    }
+
+    /**
+     * {@link #writeFields(JsonGenerator, TaskStatus, String, String)}, with each child on the node
+     * {@code childNodes} names, as in {@link #write(JsonGenerator, TaskStatus, String, String, Function)}.
+     */
+    public static void writeFields(JsonGenerator g, TaskStatus task, String node, String source,
+                                   Function<UUID, String> childNodes) throws IOException {
         Objects.requireNonNull(node, "node");
         Objects.requireNonNull(source, "source");
         g.writeFieldName(ID);
@@ -167,7 +189,8 @@ public final class TaskJson {
             g.writeFieldName(ID);
             Json.writeUuid(g, child);
             g.writeFieldName(NODE);
-            g.writeString(node);
+            String childNode = childNodes == null ? null : childNodes.apply(child);
+            g.writeString(childNode != null ? childNode : node);
             g.writeEndObject();
         }
         g.writeEndArray();

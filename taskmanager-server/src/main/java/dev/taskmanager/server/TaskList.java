@@ -2,6 +2,7 @@ package dev.taskmanager.server;
 
 import dev.taskmanager.Task;
 import dev.taskmanager.TaskCursor;
+import dev.taskmanager.TaskKind;
 import dev.taskmanager.TaskManager;
 import dev.taskmanager.TaskPage;
 import dev.taskmanager.TaskQuery;
@@ -10,9 +11,12 @@ import dev.taskmanager.TaskStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The v2 list's pipeline: one page of a {@link TaskQuery} from the live registry, merged with the
@@ -160,6 +164,28 @@ final class TaskList {
             }
         }
         return null;
+    }
+
+    /**
+     * Where the children of a task run, for {@link TaskJson#write(com.fasterxml.jackson.core.JsonGenerator,
+     * TaskStatus, String, String, Function)}: {@code null} (every child on the task's
+     * node) except for a cluster task with children (SPEC §11), whose children the sources may place on
+     * other nodes. Reads each source once, now, so that nothing is read while the answer is written.
+     */
+    Function<UUID, String> childNodes(TaskStatus status) {
+        if (status.kind() != TaskKind.CLUSTER || status.children().isEmpty() || others.isEmpty()) {
+            return null;
+        }
+        Map<UUID, String> nodes = new HashMap<>();
+        for (TaskSource source : others) {
+            source.childNodes(status.id()).forEach(nodes::putIfAbsent);
+        }
+        return nodes.isEmpty() ? null : nodes::get;
+    }
+
+    /** Whether a source holds other nodes' tasks (a fleet): {@code cluster=true} then lists more. */
+    boolean fleet() {
+        return others.stream().anyMatch(TaskSource::fleet);
     }
 
     /** A task another node runs, from the first source that knows one (a fleet). */

@@ -626,6 +626,15 @@ public final class TaskManagerServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Signs v2 page tokens with this key, shared by servers that accept each other's (a fleet's
+         * nodes); see {@link ApiOptions.Builder#pageTokenKey}.
+         */
+        public Builder pageTokenKey(byte[] key) {
+            options.pageTokenKey(key);
+            return this;
+        }
+
         /** Adds a source of tasks besides the live registry; see {@link ApiOptions.Builder#taskSource}. */
         public Builder taskSource(TaskSource source) {
             options.taskSource(source);

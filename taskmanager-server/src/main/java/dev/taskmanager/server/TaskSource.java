@@ -4,6 +4,7 @@ import dev.taskmanager.Task;
 import dev.taskmanager.TaskQuery;
 import dev.taskmanager.TaskStatus;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -93,6 +94,25 @@ public interface TaskSource {
      */
     default String node(Task task) {
         return null;
+    }
+
+    /**
+     * Whether this source holds the tasks of other nodes too, those of a fleet sharing it, so that
+     * {@code GET /v2/tasks?cluster=true} lists more than this server's ({@code GET /v2/modules} says
+     * so as {@code "cluster": true}). False (the default) for a source of this server's tasks only.
+     */
+    default boolean fleet() {
+        return false;
+    }
+
+    /**
+     * The node of each child of task {@code parent} that this source keeps, as clients reach it, read
+     * at once: how the v2 JSON names where a cluster task's children run (SPEC §11), which in a fleet
+     * may be several nodes. A child missing from the map is on its parent's node. Empty (the default)
+     * when the source knows no other node.
+     */
+    default Map<UUID, String> childNodes(UUID parent) {
+        return Map.of();
     }
 
     /**

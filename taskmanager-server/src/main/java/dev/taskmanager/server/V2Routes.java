@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -98,18 +99,24 @@ final class V2Routes {
      * carried by the token.
      */
     private void listTasks(Exchange ex) throws IOException {
-        ListRequest request = ListRequest.forList(QueryParams.parse(ex.request.getHttpURI().getQuery()), tokens);
+        ListRequest request = ListRequest.forList(QueryParams.parse(ex.request.getHttpURI().getQuery()), tokens,
+                node());
         TaskQuery query = request.query();
         long total = request.position() != null ? request.position().totalSize()
                 : list.count(query.withCursor(null), request.cluster());
         TaskList.Page page = list.page(query, request.cluster());
+        List<Function<UUID, String>> childNodes = new ArrayList<>(page.tasks().size());
+        for (TaskList.Entry entry : page.tasks()) {
+            childNodes.add(list.childNodes(entry.status()));
+        }
         String next = page.next() == null ? "" : tokens.encode(new PageTokens.Position(page.next().sequenceNumber(),
                 page.next().createdTime(), page.next().id(), total), request.canonical());
         ex.streamJson(context.renders(), g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("tasks");
-            for (TaskList.Entry entry : page.tasks()) {
-                TaskJson.write(g, entry.status(), node(entry), entry.source());
+            for (int i = 0; i < page.tasks().size(); i++) {
+                TaskList.Entry entry = page.tasks().get(i);
+                TaskJson.write(g, entry.status(), node(entry), entry.source(), childNodes.get(i));
             }
             g.writeEndArray();
             g.writeStringField("next_page_token", next);
@@ -140,9 +147,10 @@ final class V2Routes {
             return;
         }
         TaskList.Entry entry = live.map(list::live).or(() -> list.find(id)).orElseThrow(() -> taskNotFound(id));
+        Function<UUID, String> childNodes = list.childNodes(entry.status());
         ex.sendJson(g -> {
             g.writeStartObject();
-            TaskJson.writeFields(g, entry.status(), node(entry), entry.source());
+            TaskJson.writeFields(g, entry.status(), node(entry), entry.source(), childNodes);
             if (view.equals("tree")) {
                 g.writeArrayFieldStart("descendants"); // a task read from a source: the tree it kept, if any
                 if (!entry.source().equals(TaskJson.LIVE)) {
@@ -164,9 +172,10 @@ final class V2Routes {
         try (Stream<TaskStatus> tree = task.statusTree()) {
             Iterator<TaskStatus> statuses = tree.iterator();
             TaskStatus root = statuses.next();
+            Function<UUID, String> childNodes = list.childNodes(root);
             ex.streamJson(context.renders(), g -> {
                 g.writeStartObject();
-                TaskJson.writeFields(g, root, node(), TaskJson.LIVE);
+                TaskJson.writeFields(g, root, node(), TaskJson.LIVE, childNodes);
                 g.writeArrayFieldStart("descendants");
                 while (statuses.hasNext()) {
                     TaskJson.write(g, statuses.next(), node(), TaskJson.LIVE);
@@ -491,8 +500,10 @@ final class V2Routes {
 
     /**
      * Every module with its tasks counted by state, in one pass over each module's tasks:
-     * {@code {"modules": [{"name": ..., "node": ..., "total": N, "states": {"created": N, ...}}]}}.
-     * Internal tasks are counted only with {@code internal=true}, as lists show them.
+     * {@code {"modules": [{"name": ..., "node": ..., "total": N, "states": {"created": N, ...}}],
+     * "cluster": B}}. Internal tasks are counted only with {@code internal=true}, as lists show them.
+     * {@code cluster} says whether this server is a node of a fleet, whose {@code cluster=true} lists
+     * other nodes' tasks too (the dashboard offers its "All nodes" toggle then).
      */
     private void modules(Exchange ex) {
         QueryParams params = ex.v2Params(Set.of("internal"));
@@ -529,6 +540,7 @@ final class V2Routes {
                 g.writeEndObject();
             }
             g.writeEndArray();
+            g.writeBooleanField("cluster", list.fleet());
             g.writeEndObject();
         });
     }

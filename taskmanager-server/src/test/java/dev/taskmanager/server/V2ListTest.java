@@ -3,6 +3,7 @@ package dev.taskmanager.server;
 import static dev.taskmanager.server.Problem.assertInvalid;
 import static dev.taskmanager.server.Problem.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskmanager.TaskModule;
@@ -10,6 +11,7 @@ import dev.taskmanager.TrackedTask;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** {@code GET /v2/tasks}: every filter, the orders, paging and its tokens, and every refusal. */
@@ -207,6 +209,42 @@ class V2ListTest extends ApiTestBase {
             assertProblem(other.client.get("/v2/tasks?module=m&page_size=2&page_token=" + token), 400,
                     "invalid-parameter", "another server");
         }
+    }
+
+    @Test
+    void serversGivenOneKeyContinueEachOthersClusterListingButNotEachOthersOwn() throws Exception {
+        TaskModule module = f.tm.module("m");
+        List<String> created = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            TrackedTask task = module.task("t").track();
+            task.start();
+            created.add(task.id().toString());
+            f.time.advance(Duration.ofMillis(1));
+        }
+        byte[] key = new byte[32];
+        new Random(3).nextBytes(key);
+        try (TaskManagerServer a = TaskManagerServer.builder(f.tm).port(0).nodeAddress("a.test:1").pageTokenKey(key)
+                .build().start();
+             TaskManagerServer b = TaskManagerServer.builder(f.tm).port(0).nodeAddress("b.test:1").pageTokenKey(key)
+                .build().start()) {
+            ApiClient onA = new ApiClient(a.uri());
+            ApiClient onB = new ApiClient(b.uri());
+            JsonNode first = onA.get("/v2/tasks?module=m&cluster=true&page_size=2").json();
+            JsonNode second = onB.get("/v2/tasks?module=m&cluster=true&page_size=3&page_token="
+                    + first.get("next_page_token").asText()).json();
+            List<String> ids = new ArrayList<>();
+            first.get("tasks").forEach(t -> ids.add(t.get("id").asText()));
+            second.get("tasks").forEach(t -> ids.add(t.get("id").asText()));
+            assertThat(ids).as("A's first page, then B's continuation").containsExactlyElementsOf(created);
+            assertThat(second.get("total_size").asLong()).isEqualTo(5);
+
+            String own = onA.get("/v2/tasks?module=m&page_size=2").json().get("next_page_token").asText();
+            assertThat(onA.get("/v2/tasks?module=m&page_size=2&page_token=" + own).status()).isEqualTo(200);
+            assertProblem(onB.get("/v2/tasks?module=m&page_size=2&page_token=" + own), 400, "invalid-parameter",
+                    "another server");
+        }
+        assertThatThrownBy(() -> TaskManagerServer.builder(f.tm).pageTokenKey(
+                new byte[31])).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32 bytes, got 31");
     }
 
     private static List<String> reversed(List<String> list) {

@@ -10,6 +10,7 @@ import dev.taskmanager.TaskModule;
 import dev.taskmanager.TaskStats;
 import dev.taskmanager.TaskStatus;
 import java.sql.Array;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -82,6 +83,9 @@ public final class Fleet {
     private static final long ADDRESS_REFRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** Who {@code requestedBy} names when a node aborts its own tasks after it was declared lost. */
     public static final String FLEET_REQUESTER = "fleet";
+    /** The name of the page token key in {@code fleet_secrets}. */
+    private static final String PAGE_TOKEN_KEY = "page_token_key";
+    private static final int PAGE_TOKEN_KEY_BYTES = 32;
 
     private final Database db;
     private final HistoryStore store;
@@ -115,6 +119,8 @@ public final class Fleet {
     private volatile Thread leaseThread;
     private volatile Thread listenThread;
     private volatile boolean pollNow = true;
+    /** The fleet's page token key once read ({@link #pageTokenKey()}). */
+    private volatile byte[] pageTokenKey;
 
     Fleet(Database db, HistoryStore store, String node, FleetSettings settings, TaskManager taskManager,
           Clock wallClock) {
@@ -161,6 +167,42 @@ public final class Fleet {
             address = addresses.get(nodeName);
         }
         return address != null ? address : nodeName;
+    }
+
+    /**
+     * The key that signs the v2 API's page tokens, the same on every node of this fleet, so that a
+     * listing begun on one node continues on any other (no sticky sessions behind a load balancer):
+     * 32 bytes drawn with {@link SecureRandom} by the first node that asks, stored in
+     * {@code fleet_secrets}, read by every other node, kept in memory once read. Whoever can read the
+     * store can forge page tokens; a token only says where a listing continues, which any client may
+     * ask with filters.
+     *
+     * @return a copy of the key
+     * @throws HistoryStoreException if the store cannot be read or written
+     */
+    public byte[] pageTokenKey() {
+        byte[] key = pageTokenKey;
+        if (key == null) {
+            byte[] drawn = new byte[PAGE_TOKEN_KEY_BYTES];
+            new SecureRandom().nextBytes(drawn);
+            key = store.read("read the fleet's page token key", c -> {
+                try (PreparedStatement insert = c.prepareStatement("INSERT INTO fleet_secrets (name, value) "
+                        + "VALUES (?, ?) ON CONFLICT (name) DO NOTHING")) {
+                    insert.setString(1, PAGE_TOKEN_KEY);
+                    insert.setBytes(2, drawn);
+                    insert.executeUpdate();
+                }
+                try (PreparedStatement select = c.prepareStatement("SELECT value FROM fleet_secrets WHERE name = ?")) {
+                    select.setString(1, PAGE_TOKEN_KEY);
+                    try (ResultSet rows = select.executeQuery()) {
+                        rows.next();
+                        return rows.getBytes(1);
+                    }
+                }
+            });
+            pageTokenKey = key;
+        }
+        return key.clone();
     }
 
     /**

@@ -205,6 +205,37 @@ class FleetTest {
                 .allSatisfy(n -> assertThat(n.lostTasks()).isEqualTo(5));
     }
 
+    @Test
+    void nodesAskingForThePageTokenKeyAtOnceAllGetOneKeyThatOutlivesThem() throws Exception {
+        List<Node> nodes = List.of(node("k1"), node("k2"), node("k3"), node("k4"));
+        ExecutorService pool = Executors.newFixedThreadPool(nodes.size());
+        List<byte[]> keys = new ArrayList<>();
+        try {
+            CyclicBarrier barrier = new CyclicBarrier(nodes.size());
+            List<Future<byte[]>> asked = new ArrayList<>();
+            for (Node node : nodes) {
+                asked.add(pool.submit(() -> {
+                    barrier.await(30, TimeUnit.SECONDS);
+                    return node.fleet().pageTokenKey(); // each draws one; the first insert wins
+                }));
+            }
+            for (Future<byte[]> key : asked) {
+                keys.add(key.get(30, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(keys.get(0)).hasSize(32);
+        assertThat(keys).allSatisfy(key -> assertThat(key).isEqualTo(keys.get(0)));
+
+        nodes.get(0).close();
+        open.remove(nodes.get(0));
+        assertThat(node("k1").fleet().pageTokenKey()).as("after a restart").isEqualTo(keys.get(0));
+        byte[] copy = nodes.get(1).fleet().pageTokenKey();
+        copy[0] ^= 1;
+        assertThat(nodes.get(1).fleet().pageTokenKey()).as("a copy each time").isEqualTo(keys.get(0));
+    }
+
     /** The fleets claim at the same instant, released by a barrier; returns every name any of them claimed. */
     private static List<String> claimTogether(Fleet... fleets) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(fleets.length);

@@ -1,7 +1,9 @@
 // /ui/: the modules with their counts, and the task table with the v2 list's filters and page tokens.
 // Rows update in place from the event stream; events that may change which tasks the page holds
 // (a task created or unregistered, a state change under a state filter) re-list the page, at most
-// once a second.
+// once a second. On a fleet node (GET /v2/modules says "cluster": true) the "All nodes" toggle lists
+// every node's tasks (cluster=true) with a Node column; the stream tells only this node's changes,
+// so that listing is also read again every few seconds.
 
 import {get, query, uiRoot} from './api.js';
 import {h, replace} from './dom.js';
@@ -24,6 +26,8 @@ const RELOAD_INTERVAL_MS = 1000;
 const MODULES_INTERVAL_MS = 2000;
 /** How long the first listing waits for the event stream to open, so that it misses no change. */
 const STREAM_GRACE_MS = 300;
+/** How often a listing of every node's tasks is read again: other nodes' changes have no event here. */
+const CLUSTER_REFRESH_MS = 5000;
 
 /** The list's filters as the page's URL holds them (the same names as GET /v2/tasks). */
 export function readFilters(params) {
@@ -36,6 +40,7 @@ export function readFilters(params) {
     label: params.getAll('label').filter(Boolean),
     user_task: params.get('user_task') || '',
     internal: params.get('internal') === 'true',
+    cluster: params.get('cluster') === 'true',
     order_by: params.get('order_by') || DEFAULT_ORDER,
     page_size: Number.isInteger(size) && size > 0 ? size : DEFAULT_PAGE_SIZE,
     page_token: params.get('page_token') || '',
@@ -46,7 +51,7 @@ export function readFilters(params) {
 function urlParams(f) {
   return {
     module: f.module, state: f.state, type: f.type, entity_prefix: f.entity_prefix, label: f.label,
-    user_task: f.user_task, internal: f.internal ? 'true' : '',
+    user_task: f.user_task, internal: f.internal ? 'true' : '', cluster: f.cluster ? 'true' : '',
     order_by: f.order_by === DEFAULT_ORDER ? '' : f.order_by,
     page_size: f.page_size === DEFAULT_PAGE_SIZE ? '' : f.page_size,
     page_token: f.page_token,
@@ -91,18 +96,20 @@ export function mountList(main, url, ctx) {
   let reloadTimer = null;
   let modulesTimer = null;
   let lastModules = 0;
+  let clusterTimer = null;
 
   const banner = h('div', {class: 'banner', role: 'alert', hidden: true});
   const modulesList = h('ul', {class: 'modules', 'aria-busy': 'true'});
   const moduleSelect = h('select', {id: 'f-module', name: 'module'}, h('option', {value: ''}, 'Any module'),
     filters.module ? h('option', {value: filters.module, selected: true}, filters.module) : null);
   const form = filterForm(filters, moduleSelect, ctx);
+  const clusterField = form.querySelector('.cluster-field');
   const summary = h('p', {class: 'summary', id: 'list-summary', 'aria-live': 'polite'}, 'Loading tasks…');
   const tbody = h('tbody');
   const table = h('table', {class: 'tasks', 'aria-describedby': 'list-summary'},
     h('caption', {class: 'visually-hidden'}, 'Tasks matching the filters'),
-    h('thead', null, h('tr', null, ['Task', 'Module', 'State', 'Progress', 'Rate', 'Created', 'Labels']
-      .map((name) => h('th', {scope: 'col'}, name)))),
+    h('thead', null, h('tr', null, ['Task', filters.cluster ? 'Node' : null, 'Module', 'State', 'Progress', 'Rate',
+      'Created', 'Labels'].filter(Boolean).map((name) => h('th', {scope: 'col'}, name)))),
     tbody);
   const pager = h('nav', {class: 'pager', 'aria-label': 'Pages of tasks'});
 
@@ -133,6 +140,7 @@ export function mountList(main, url, ctx) {
   Promise.race([streamSettled, new Promise((resolve) => setTimeout(resolve, STREAM_GRACE_MS))]).then(() => {
     firstListing = true;
     load(true);
+    if (filters.cluster && !destroyed) clusterTimer = setInterval(() => scheduleReload(0), CLUSTER_REFRESH_MS);
   });
 
   function onEvent(type, data) {
@@ -148,7 +156,7 @@ export function mountList(main, url, ctx) {
     const row = rows.get(data.id);
     if (row && atLeastAsNew(data, row.task)) {
       row.task = data;
-      fillCells(row.tr, data);
+      fillCells(row.tr, data, filters.cluster);
     }
     if (type === 'created' || type === 'started' || type === 'finished' || type === 'unregistered') {
       scheduleModules(MODULES_INTERVAL_MS);
@@ -179,7 +187,9 @@ export function mountList(main, url, ctx) {
   async function loadModules() {
     lastModules = performance.now();
     const answer = await get('/v2/modules');
-    if (!destroyed) renderModules(answer.modules || []);
+    if (destroyed) return;
+    renderModules(answer.modules || []);
+    if (answer.cluster === true) clusterField.hidden = false; // a fleet node: offer every node's tasks
   }
 
   async function load(first) {
@@ -246,12 +256,12 @@ export function mountList(main, url, ctx) {
       const tr = h('tr', {dataset: {taskId: task.id}},
         h('td', {class: 'c-task'}, h('a', {class: 'task-link', href: taskHref(task.id)}, task.type || task.id),
           task.entity ? h('span', {class: 'entity', title: task.entity}, task.entity) : null));
-      fillCells(tr, task);
+      fillCells(tr, task, filters.cluster);
       rows.set(task.id, {task, tr});
       fragment.append(tr);
     }
     if (page.tasks.length === 0) {
-      fragment.append(h('tr', {class: 'empty'}, h('td', {colspan: 7}, 'No task matches these filters.')));
+      fragment.append(h('tr', {class: 'empty'}, h('td', {colspan: filters.cluster ? 8 : 7}, 'No task matches these filters.')));
     }
     replace(tbody, fragment);
     const n = page.tasks.length;
@@ -297,14 +307,19 @@ export function mountList(main, url, ctx) {
       destroyed = true;
       clearTimeout(reloadTimer);
       clearTimeout(modulesTimer);
+      clearInterval(clusterTimer);
     },
   };
 }
 
-/** Every cell of a row but the first (the link, which keeps keyboard focus across updates). */
-function fillCells(tr, task) {
+/**
+ * Every cell of a row but the first (the link, which keeps keyboard focus across updates); with
+ * `cluster`, the node the task runs on first.
+ */
+function fillCells(tr, task, cluster) {
   while (tr.cells.length > 1) tr.lastElementChild.remove();
   tr.dataset.state = task.state;
+  if (cluster) tr.append(h('td', {class: 'c-node', dataset: {label: 'Node'}}, task.node));
   tr.append(
     h('td', {class: 'c-module', dataset: {label: 'Module'}}, task.module),
     h('td', {class: 'c-state', dataset: {label: 'State'}}, badges(task)),
@@ -336,6 +351,11 @@ function filterForm(f, moduleSelect, ctx) {
     h('div', {class: 'field check-field'}, h('label', {class: 'check'},
       h('input', {type: 'checkbox', id: 'f-internal', name: 'internal', value: 'true', checked: f.internal}),
       'Include internal tasks')),
+    // shown once GET /v2/modules says this server is a fleet node (or when the URL already asks for it)
+    h('div', {class: 'field check-field cluster-field', hidden: !f.cluster}, h('label', {class: 'check'},
+      h('input', {type: 'checkbox', id: 'f-cluster', name: 'cluster', value: 'true', checked: f.cluster,
+        onchange: () => form.requestSubmit()}),
+      'All nodes')),
     field('f-order', 'Order', h('select', {id: 'f-order', name: 'order_by'}, ORDERS.map(([value, text]) =>
       h('option', {value, selected: f.order_by === value}, text)))),
     field('f-size', 'Per page', h('select', {id: 'f-size', name: 'page_size'}, pageSizes.map((n) =>
@@ -353,6 +373,7 @@ function filterForm(f, moduleSelect, ctx) {
     chosen.label = (data.get('label') || '').split(',').map((s) => s.trim()).filter(Boolean);
     chosen.user_task = data.get('user_task') || '';
     chosen.internal = data.get('internal') === 'true';
+    chosen.cluster = data.get('cluster') === 'true';
     chosen.order_by = data.get('order_by') || DEFAULT_ORDER;
     chosen.page_size = Number(data.get('page_size')) || DEFAULT_PAGE_SIZE;
     ctx.navigate(uiRoot + query(urlParams(chosen)));
