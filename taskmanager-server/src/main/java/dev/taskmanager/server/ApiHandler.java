@@ -25,6 +25,8 @@ import org.eclipse.jetty.util.Callback;
  * a module stop, extensions) are marked blocking and handed to Jetty's thread pool.
  * Waits hold no thread at all ({@link Waiters}), nor does reading a v2 request's body.
  *
+ * <p>{@code GET /v2/events} is served by the {@link EventStream}, which holds no thread per client either.
+ *
  * <p><b>Access.</b> Before routing, every request in the API's namespaces passes the
  * {@link AccessPolicy}: allowed {@code Host}, no cross-origin write, the bearer token if one is set.
  *
@@ -42,6 +44,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     private final ApiContext context;
     private final Router router = new Router();
     private final Waiters waiters;
+    private final EventStream events;
     private final TestApi testApi;
     private final byte[] openApi;
     private final AccessPolicy access;
@@ -52,6 +55,8 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         this.waiters = new Waiters(options.nodeAddress());
         new CompatRoutes(context, waiters).addTo(router);
         new V2Routes(context, waiters, options.taskSources(), PageTokens.withRandomKey()).addTo(router);
+        this.events = new EventStream(taskManager, options.nodeAddress(), options.eventSettings());
+        events.addTo(router);
         this.testApi = options.testApiEnabled() ? new TestApi(context) : null;
         if (testApi != null) {
             testApi.addTo(router);
@@ -215,12 +220,14 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         if (testApi != null) {
             testApi.start();
         }
+        events.start(getServer().getScheduler());
         super.doStart();
     }
 
     @Override
     protected void doStop() throws Exception {
         waiters.close();
+        events.close();
         if (testApi != null) {
             testApi.stop();
         }
@@ -232,6 +239,11 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         waiters.close();
     }
 
+    /** Ends every event stream and stops listening; part of a graceful stop, before the server drains requests. */
+    void closeEventStreams() {
+        events.close();
+    }
+
     /** Ends every running test task (failed, aborted) so that stopping the manager need not wait for them. */
     void finishTestTasks() {
         if (testApi != null) {
@@ -241,6 +253,10 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
 
     Waiters waiters() {
         return waiters;
+    }
+
+    EventStream events() {
+        return events;
     }
 
     Router router() {

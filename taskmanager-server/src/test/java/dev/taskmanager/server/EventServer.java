@@ -1,0 +1,73 @@
+package dev.taskmanager.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.taskmanager.FakeTime;
+import dev.taskmanager.TaskManager;
+import dev.taskmanager.TaskModule;
+import dev.taskmanager.TrackedTask;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.function.UnaryOperator;
+
+/**
+ * A real server on an ephemeral port for event-stream tests: the task manager and the stream's
+ * coalescing and heartbeats on one fake time, whose timers run when the test advances it.
+ */
+final class EventServer implements AutoCloseable {
+    final FakeTime time = new FakeTime();
+    final FakeTimer timer = new FakeTimer(time);
+    final TaskManager tm;
+    final TaskManagerServer server;
+    final ApiClient client;
+
+    EventServer() {
+        this(s -> s);
+    }
+
+    EventServer(UnaryOperator<TaskManagerServer.Builder> settings) {
+        this.tm = time.builder().build();
+        try {
+            this.server = settings.apply(TaskManagerServer.builder(tm).port(0).ownsTaskManager(true)
+                    .eventTime(time, timer)).build().start();
+        } catch (IOException e) {
+            tm.close();
+            throw new UncheckedIOException(e);
+        }
+        this.client = new ApiClient(server.uri());
+    }
+
+    EventStream events() {
+        return server.api().events();
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    /** Opens a stream with the given query ({@code ""} or {@code "?module=x"}) and reads up to its retry line. */
+    SseClient open(String query, String... headerLines) {
+        long before = events().openedCount();
+        SseClient sse = SseClient.open(port(), EventStream.PATH + query, headerLines);
+        assertThat(sse.status()).as("status of %s", query).isEqualTo(200);
+        assertThat(sse.next().retry()).isEqualTo("3000");
+        Await.until("the stream is registered", () -> events().openedCount() > before);
+        return sse;
+    }
+
+    TaskModule module(String name) {
+        return tm.module(name);
+    }
+
+    /** A started tracked task of module {@code name}. */
+    TrackedTask running(String name) {
+        TrackedTask task = module(name).task("copy").scope("node").entity("e").track();
+        task.start();
+        return task;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
