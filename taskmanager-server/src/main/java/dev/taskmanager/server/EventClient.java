@@ -59,8 +59,8 @@ final class EventClient implements Runnable, Callback {
     private final AtomicInteger state = new AtomicInteger(SCHEDULED);
 
     // ---- the pump's and the write completion's own state
-    /** The last event id looked at: every event up to it was sent or filtered out. */
-    private long cursor;
+    /** The last event id looked at: every event up to it was sent or filtered out (volatile for tests' reads). */
+    private volatile long cursor;
     /** What goes before the first event: {@code retry}, and a {@code reset} when a resume failed. */
     private byte[] preamble;
     private RetainableByteBuffer inFlight;

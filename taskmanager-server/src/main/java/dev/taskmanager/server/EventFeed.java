@@ -462,6 +462,11 @@ final class EventFeed {
         return lostCount.get();
     }
 
+    /** How many changes wait for the dispatcher. */
+    int pendingChanges() {
+        return pending.get();
+    }
+
     /** How many tasks have coalescing state now. */
     int progressSlots() {
         return progress.size();

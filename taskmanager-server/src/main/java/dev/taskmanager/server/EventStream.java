@@ -286,6 +286,11 @@ final class EventStream {
         return lag;
     }
 
+    /** The cursor of each open client; for tests. */
+    List<Long> cursors() {
+        return clients.stream().map(EventClient::cursor).toList();
+    }
+
     EventLog log() {
         return log;
     }

@@ -74,7 +74,14 @@ final class SseClient implements AutoCloseable {
             }
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
             socket.setSoTimeout(20_000);
-            StringBuilder request = new StringBuilder("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n");
+            StringBuilder request = new StringBuilder("GET " + target + " HTTP/1.1\r\n");
+            boolean host = false;
+            for (String line : headerLines) {
+                host |= line.toLowerCase(Locale.ROOT).startsWith("host:");
+            }
+            if (!host) {
+                request.append("Host: localhost\r\n");
+            }
             for (String line : headerLines) {
                 request.append(line).append("\r\n");
             }

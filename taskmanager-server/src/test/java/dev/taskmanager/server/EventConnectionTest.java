@@ -1,0 +1,124 @@
+package dev.taskmanager.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.taskmanager.TaskManager;
+import dev.taskmanager.TrackedTask;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The life of one stream's connection: heartbeats on the stream's clock, cleanup when the client goes
+ * away, the server's connection guards (which must not cut a long-lived stream), shutdown, and the
+ * access checks every route has.
+ */
+class EventConnectionTest {
+
+    @Test
+    void aQuietStreamGetsAHeartbeatEveryFifteenSecondsOfTheClock() {
+        try (EventServer s = new EventServer(); SseClient sse = s.open("?types=created")) {
+            s.timer.advance(Duration.ofMillis(14_999));
+            TrackedTask marker = s.running("m");
+            assertThat(sse.next().taskId()).as("no heartbeat before 15 s").isEqualTo(marker.id().toString());
+            s.timer.advance(Duration.ofMillis(1));
+            SseClient.Frame beat = sse.next();
+            assertThat(beat.isEvent()).isFalse();
+            assertThat(beat.comment()).isEqualTo("heartbeat");
+            s.timer.advance(Duration.ofSeconds(15));
+            assertThat(sse.next().comment()).as("and again").isEqualTo("heartbeat");
+        }
+    }
+
+    @Test
+    void aClientThatClosesItsSocketLeavesNoStateAtTheNextHeartbeat() {
+        try (EventServer s = new EventServer()) {
+            SseClient sse = s.open("?module=nothing");
+            assertThat(s.events().clientCount()).isEqualTo(1);
+            sse.close();
+            s.timer.advance(Duration.ofSeconds(15));
+            Await.until("the closed client is forgotten", () -> s.events().clientCount() == 0);
+            assertThat(s.events().droppedCount()).as("leaving is not being dropped").isZero();
+        }
+    }
+
+    @Test
+    void aClientThatClosesItsSocketLeavesNoStateOnceAnEventCannotBeWritten() {
+        try (EventServer s = new EventServer()) {
+            SseClient sse = s.open("");
+            sse.close();
+            for (int i = 0; i < 10_000 && s.events().clientCount() > 0; i++) {
+                s.running("m").complete();
+                Await.until("the dispatcher is done", () -> s.events().feed().pendingChanges() == 0);
+            }
+            Await.until("the closed client is forgotten", () -> s.events().clientCount() == 0);
+        }
+    }
+
+    @Test
+    void theRequestHeadTimeoutAndTheIdleTimeoutDoNotCutAStreamThatHeartbeats() throws IOException {
+        TaskManager tm = TaskManager.builder().build();
+        try (TaskManagerServer server = TaskManagerServer.builder(tm).port(0).ownsTaskManager(true)
+                .idleTimeout(Duration.ofMillis(300)).requestHeaderTimeout(Duration.ofMillis(200))
+                .eventHeartbeat(Duration.ofMillis(100)).build().start();
+             SseClient sse = SseClient.open(server.port(), EventStream.PATH)) {
+            assertThat(sse.next().retry()).isEqualTo("3000");
+            for (int i = 0; i < 12; i++) { // at least 1.2 s: four idle timeouts, six head timeouts
+                assertThat(sse.next().comment()).isEqualTo("heartbeat");
+            }
+            TrackedTask task = tm.module("m").task("t").scope("node").track();
+            SseClient.Frame created = sse.nextEvent();
+            assertThat(created.taskId()).isEqualTo(task.id().toString());
+            assertThat(server.guard().headTimeouts()).isZero();
+        }
+    }
+
+    @Test
+    void theIdleTimeoutDoesNotCutAStreamWithNothingToSend() throws IOException {
+        TaskManager tm = TaskManager.builder().build();
+        try (TaskManagerServer server = TaskManagerServer.builder(tm).port(0).ownsTaskManager(true)
+                .idleTimeout(Duration.ofMillis(200)).eventHeartbeat(Duration.ofHours(1)).build().start();
+             SseClient sse = SseClient.open(server.port(), EventStream.PATH)) {
+            assertThat(sse.next().retry()).isEqualTo("3000");
+            EventStream events = server.api().events();
+            Await.until("three idle timeouts passed", () -> events.idleTimeouts() >= 3);
+            TrackedTask task = tm.module("m").task("t").scope("node").track();
+            assertThat(sse.nextEvent().taskId()).isEqualTo(task.id().toString());
+            assertThat(events.clientCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void stoppingTheServerEndsEveryStream() {
+        EventServer s = new EventServer();
+        try (SseClient a = s.open(""); SseClient b = s.open("?module=x")) {
+            s.running("m");
+            assertThat(a.nextEvent().event()).isEqualTo("created");
+            s.close();
+            List<SseClient.Frame> rest = a.readToEnd();
+            assertThat(rest).allMatch(SseClient.Frame::isEvent);
+            assertThat(b.readToEnd()).isEmpty();
+            assertThat(s.events().clientCount()).isZero();
+        } finally {
+            s.close();
+        }
+    }
+
+    @Test
+    void theStreamObeysTheTokenAndTheHostCheckAndCrossOriginReadsNeedNoOriginCheck() {
+        try (EventServer s = new EventServer(b -> b.authToken("s3cret"))) {
+            Problem.assertProblem(s.client.get("/v2/events"), 401, null, "bearer token");
+            try (SseClient rebound = SseClient.open(s.port(), EventStream.PATH, "Authorization: Bearer s3cret",
+                    "Host: evil.example")) {
+                assertThat(rebound.status()).isEqualTo(421);
+                assertThat(rebound.body()).contains("evil.example");
+            }
+            try (SseClient sse = SseClient.open(s.port(), EventStream.PATH, "Authorization: Bearer s3cret",
+                    "Origin: https://elsewhere.example", "Sec-Fetch-Site: cross-site")) {
+                assertThat(sse.status()).isEqualTo(200);
+                assertThat(sse.header("Access-Control-Allow-Origin")).as("a browser cannot read it cross-origin").isNull();
+            }
+        }
+    }
+}
