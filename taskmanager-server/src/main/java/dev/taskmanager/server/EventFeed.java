@@ -11,16 +11,21 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Queue;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,7 +38,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * core hands over) and queues it on a lock-free queue, making sure the dispatcher will run. A progress
  * report takes no snapshot: it marks the task and queues it only if it is not queued already (a map
  * lookup and a flag read when it is). Nothing there depends on how many clients there are, nothing
- * blocks, nothing is rendered. The queue is bounded ({@code maxPending}); a change that finds it full
+ * blocks, nothing is rendered. The queue is bounded ({@value #MAX_PENDING_CHANGES}); a change that finds it full
  * is dropped, and the next drain appends a {@code reset} so that every client re-lists.
  *
  * <p><b>On the dispatcher</b> (one thread, {@link #drain}) each change becomes an event: it gets the
@@ -49,6 +54,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * pending one is flushed (with the final snapshot) right before the task's {@code finished}, and none
  * follows it.
  *
+ * <p><b>Order.</b> A task's events follow its life: {@code created}, {@code started}, progress,
+ * {@code finished}, {@code unregistered}. The core notifies a child that folds into its parent of
+ * its unregistration <em>before</em> its end ({@code TaskImpl.afterFinish} folds, then notifies), so an
+ * ended child's {@code unregistered} is held until its {@code finished} has been sent. The feed knows
+ * which children it already sent {@code finished} for (those still registered: few, since finished
+ * children fold); a held unregistration whose {@code finished} never comes (the child ended before
+ * the stream started) is sent after {@value #HOLD_SECONDS} second.
+ *
  * <p><b>Ancestors</b> of each task are found once per parent and cached by parent id (the cache
  * holds registered parents, at most {@value #MAX_LINEAGE}, and forgets a parent when it is
  * unregistered), so the {@code task} filter is a scan of a short array per event.
@@ -58,6 +71,13 @@ final class EventFeed {
 
     /** Changes rendered per drain before clients are woken and the drain goes round again. */
     static final int CHANGES_PER_DRAIN = 4096;
+    /**
+     * The most changes queued for the dispatcher (each holds a snapshot, about a kilobyte): a burst
+     * of about 50 ms of its rendering. Past it changes are dropped and clients reset.
+     */
+    static final int MAX_PENDING_CHANGES = 16_384;
+    /** How long an ended child's unregistration waits for its finished event, at most. */
+    static final int HOLD_SECONDS = 1;
     /** The most parents whose ancestors are cached; past it they are looked up each time. */
     static final int MAX_LINEAGE = 100_000;
 
@@ -66,7 +86,6 @@ final class EventFeed {
     private final EventLog log;
     private final Ticker ticker;
     private final long progressInterval;
-    private final int maxPending;
     private final Runnable onAppended;
     private final EventFrames frames = new EventFrames();
 
@@ -82,6 +101,10 @@ final class EventFeed {
     // ---- the dispatcher's own state
     private final PriorityQueue<ProgressSlot> waiting = new PriorityQueue<>(Comparator.comparingLong(s -> s.due));
     private final Map<UUID, Lineage> lineage = new HashMap<>();
+    /** Ended children whose finished event was sent and that are still registered. */
+    private final Set<UUID> finishedChildren = new HashSet<>();
+    /** Unregistrations of ended children waiting for their finished event, in arrival order. */
+    private final Map<UUID, Held> held = new LinkedHashMap<>();
     private EventTimer.Cancel wakeup;
     private long wakeupAt;
 
@@ -97,7 +120,6 @@ final class EventFeed {
         this.log = log;
         this.ticker = settings.ticker();
         this.progressInterval = settings.progressIntervalNanos();
-        this.maxPending = Math.max(1024, settings.bufferEvents());
         this.onAppended = onAppended;
     }
 
@@ -129,6 +151,17 @@ final class EventFeed {
 
         ProgressSlot(Task task) {
             this.task = task;
+        }
+    }
+
+    /** An unregistration held until its task's finished event. */
+    private static final class Held {
+        final TaskStatus status;
+        final long since;
+
+        Held(TaskStatus status, long since) {
+            this.status = status;
+            this.since = since;
         }
     }
 
@@ -207,7 +240,7 @@ final class EventFeed {
 
     /** Queues a change, or drops it (and owes the clients a reset) when the queue is full. */
     private boolean offer(Change change) {
-        if (pending.incrementAndGet() > maxPending) {
+        if (pending.incrementAndGet() > MAX_PENDING_CHANGES) {
             pending.decrementAndGet();
             lostCount.incrementAndGet();
             lost.set(true);
@@ -274,7 +307,9 @@ final class EventFeed {
                     LOG.log(System.Logger.Level.WARNING, "Cannot render a " + change.type.wireName + " event", e);
                 }
             }
-            flushDueProgress(ticker.read());
+            long now = ticker.read();
+            flushDueProgress(now);
+            releaseStaleHolds(now);
             if (!changes.isEmpty()) {
                 requestDrain();
             }
@@ -307,18 +342,45 @@ final class EventFeed {
                     }
                 }
                 emit(EventType.FINISHED, last);
+                Held unregistered = held.remove(last.id());
+                if (unregistered != null) {
+                    unregister(unregistered.status);
+                } else if (last.parentId() != null) {
+                    finishedChildren.add(last.id());
+                }
                 break;
             case UNREGISTERED:
                 TaskStatus gone = change.status;
-                ProgressSlot left = progress.remove(gone.id());
-                if (left != null) {
-                    left.closed = true;
+                if (gone.parentId() != null && gone.state().isTerminal() && !finishedChildren.remove(gone.id())) {
+                    held.put(gone.id(), new Held(gone, ticker.read())); // its finished event follows
+                } else {
+                    unregister(gone);
                 }
-                emit(EventType.UNREGISTERED, gone);
-                lineage.remove(gone.id());
                 break;
             default:
                 emit(change.type, change.status);
+        }
+    }
+
+    private void unregister(TaskStatus gone) {
+        ProgressSlot left = progress.remove(gone.id());
+        if (left != null) {
+            left.closed = true;
+        }
+        emit(EventType.UNREGISTERED, gone);
+        lineage.remove(gone.id());
+    }
+
+    /** Sends the held unregistrations whose finished event did not come within {@link #HOLD_SECONDS}. */
+    private void releaseStaleHolds(long now) {
+        Iterator<Held> holds = held.values().iterator();
+        while (holds.hasNext()) {
+            Held hold = holds.next();
+            if (now - hold.since < TimeUnit.SECONDS.toNanos(HOLD_SECONDS)) {
+                return;
+            }
+            holds.remove();
+            unregister(hold.status);
         }
     }
 
@@ -453,6 +515,8 @@ final class EventFeed {
         progress.clear();
         waiting.clear();
         lineage.clear();
+        finishedChildren.clear();
+        held.clear();
     }
 
     // ---------------------------------------------------------------- for tests
@@ -465,6 +529,16 @@ final class EventFeed {
     /** How many changes wait for the dispatcher. */
     int pendingChanges() {
         return pending.get();
+    }
+
+    /** How many parents have their ancestors cached now. */
+    int lineageSize() {
+        return lineage.size();
+    }
+
+    /** How many ended children are remembered or held for ordering now. */
+    int orderingState() {
+        return finishedChildren.size() + held.size();
     }
 
     /** How many tasks have coalescing state now. */

@@ -291,6 +291,11 @@ final class EventStream {
         return clients.stream().map(EventClient::cursor).toList();
     }
 
+    /** Runs {@code task} on the dispatcher thread; for tests that hold it. */
+    void onDispatcher(Runnable task) {
+        dispatcher.execute(task);
+    }
+
     EventLog log() {
         return log;
     }
