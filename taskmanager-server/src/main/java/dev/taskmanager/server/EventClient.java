@@ -348,6 +348,11 @@ final class EventClient implements Runnable, Callback {
         }
     }
 
+    /** Whether a write is in flight; for tests (racy while the client runs). */
+    boolean writing() {
+        return state.get() == WRITING;
+    }
+
     /** The cursor; for tests (racy while the client runs). */
     long cursor() {
         return cursor;

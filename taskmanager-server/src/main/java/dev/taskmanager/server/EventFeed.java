@@ -36,8 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p><b>On the task's thread</b> the {@linkplain #listener listener} takes the task's snapshot (what
  * {@code data} shows: the task right after the change; {@code finished} carries the final snapshot the
  * core hands over) and queues it on a lock-free queue, making sure the dispatcher will run. A progress
- * report takes no snapshot: it marks the task and queues it only if it is not queued already (a map
- * lookup and a flag read when it is). Nothing there depends on how many clients there are, nothing
+ * report takes no snapshot: it queues the task only when nothing is queued or waiting for it
+ * already (otherwise it is a map lookup and a volatile read). Nothing there depends on how many clients there are, nothing
  * blocks, nothing is rendered. The queue is bounded ({@value #MAX_PENDING_CHANGES}); a change that finds it full
  * is dropped, and the next drain appends a {@code reset} so that every client re-lists.
  *
@@ -136,14 +136,22 @@ final class EventFeed {
         }
     }
 
-    /** The coalescing state of one task's progress events. */
+    /**
+     * The coalescing state of one task's progress events. {@code state} says whether a report must
+     * be queued: only when {@code IDLE}; while a change is {@code QUEUED} or the task is
+     * {@code WAITING} for its interval, the snapshot taken when the event goes out will show the
+     * report, so the task's thread does nothing more. The dispatcher sets {@code IDLE} before it takes
+     * a snapshot, so a report after the snapshot always queues again.
+     */
     private static final class ProgressSlot {
+        static final int IDLE = 0;
+        static final int QUEUED = 1;
+        static final int WAITING = 2;
+
         final Task task;
-        /** A progress change of this task is queued; set by the listener, cleared by the dispatcher. */
-        final AtomicBoolean queued = new AtomicBoolean();
+        final AtomicInteger state = new AtomicInteger(IDLE);
         // dispatcher only:
         boolean closed;
-        boolean waiting;
         boolean heldForFinish;
         boolean emitted;
         long lastEmitted;
@@ -206,9 +214,9 @@ final class EventFeed {
             if (slot == null) {
                 slot = progress.computeIfAbsent(task.id(), id -> new ProgressSlot(task));
             }
-            if (!slot.queued.get() && slot.queued.compareAndSet(false, true)
+            if (slot.state.get() == ProgressSlot.IDLE && slot.state.compareAndSet(ProgressSlot.IDLE, ProgressSlot.QUEUED)
                     && !offer(new Change(EventType.PROGRESS, null, slot))) {
-                slot.queued.set(false);
+                slot.state.set(ProgressSlot.IDLE);
             }
         }
 
@@ -326,18 +334,14 @@ final class EventFeed {
     private void apply(Change change) {
         switch (change.type) {
             case PROGRESS:
-                ProgressSlot slot = change.slot;
-                slot.queued.set(false); // from here on a newer report queues again
-                if (!slot.closed) {
-                    requestProgress(slot, ticker.read());
-                }
+                requestProgress(change.slot, ticker.read());
                 break;
             case FINISHED:
                 TaskStatus last = change.status;
                 ProgressSlot finishing = progress.remove(last.id());
                 if (finishing != null) {
                     finishing.closed = true;
-                    if (finishing.waiting || finishing.heldForFinish) {
+                    if (finishing.state.get() != ProgressSlot.IDLE || finishing.heldForFinish) {
                         emit(EventType.PROGRESS, last); // the pending progress is never lost
                     }
                 }
@@ -386,11 +390,11 @@ final class EventFeed {
 
     /** Emits the task's progress now if its interval has passed, else makes it wait for the timer. */
     private void requestProgress(ProgressSlot slot, long now) {
-        if (slot.waiting) {
-            return; // already due at its time
+        if (slot.closed || slot.state.get() == ProgressSlot.WAITING) {
+            return; // gone, or due at its time anyway
         }
         if (slot.emitted && now - slot.lastEmitted < progressInterval) {
-            slot.waiting = true;
+            slot.state.set(ProgressSlot.WAITING);
             slot.due = slot.lastEmitted + progressInterval;
             waiting.add(slot);
             return;
@@ -399,6 +403,7 @@ final class EventFeed {
     }
 
     private void emitProgress(ProgressSlot slot, long now) {
+        slot.state.set(ProgressSlot.IDLE); // before the snapshot: a later report queues again
         TaskStatus status = slot.task.status();
         if (status.state().isTerminal()) {
             slot.heldForFinish = true; // its finished event flushes it
@@ -416,7 +421,6 @@ final class EventFeed {
         ProgressSlot slot;
         while ((slot = waiting.peek()) != null && slot.due - now <= 0) {
             waiting.poll();
-            slot.waiting = false;
             if (!slot.closed) {
                 emitProgress(slot, now);
             }

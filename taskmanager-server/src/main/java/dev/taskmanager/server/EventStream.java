@@ -286,6 +286,11 @@ final class EventStream {
         return lag;
     }
 
+    /** How many open clients have a write in flight now; for tests. */
+    long writingClients() {
+        return clients.stream().filter(EventClient::writing).count();
+    }
+
     /** The cursor of each open client; for tests. */
     List<Long> cursors() {
         return clients.stream().map(EventClient::cursor).toList();
