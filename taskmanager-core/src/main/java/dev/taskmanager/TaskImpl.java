@@ -165,6 +165,11 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
     }
 
     @Override
+    public String type() {
+        return type;
+    }
+
+    @Override
     public String module() {
         return module.name();
     }
@@ -601,7 +606,7 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
             }
             if ((c & ABORT) != 0) {
                 if (CTL.compareAndSet(this, c, COMPLETING | ABORT)) {
-                    completeAs(false, null, ABORT);
+                    completeAs(false, null, ABORT, false);
                     return false;
                 }
             } else {
@@ -648,7 +653,7 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
                 return false;
             }
             if (CTL.compareAndSet(this, c, COMPLETING | (c & ABORT))) {
-                completeAs(success, outcome, c & ABORT);
+                completeAs(success, outcome, c & ABORT, state == RUNNING);
                 return true;
             }
         }
@@ -657,9 +662,10 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
     /**
      * Runs in COMPLETING, owned by this thread: sets end time, outcome and error (a task that was asked
      * to abort fails with the abort error, SPEC §2.3 and §9.4, keeping the body's own exception as the
-     * cause), publishes them by leaving COMPLETING, then does what follows completion.
+     * cause), publishes them by leaving COMPLETING, then does what follows completion. {@code started}
+     * says whether the task left RUNNING (rather than CREATED), for the listeners.
      */
-    private void completeAs(boolean success, Object outcome, int abortBit) {
+    private void completeAs(boolean success, Object outcome, int abortBit, boolean started) {
         long now = Math.max(module.manager().wallNow(), createdEpochNanos);
         if (startEpochNanos == EpochNanos.UNSET) {
             startEpochNanos = now;
@@ -684,7 +690,7 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
                 abortCallbacks = null;
             }
         }
-        afterFinish();
+        afterFinish(started);
     }
 
     /**
@@ -698,7 +704,7 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
                 return; // started meanwhile: it ends like any running aborted task
             }
             if (CTL.compareAndSet(this, c, COMPLETING | ABORT | ENDED_UNSTARTED)) {
-                completeAs(false, null, ABORT | ENDED_UNSTARTED);
+                completeAs(false, null, ABORT | ENDED_UNSTARTED, false);
                 return;
             }
         }
@@ -708,7 +714,7 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
      * Everything after the state change, in the order of SPEC §2.4: fold into the parent (or wait
      * for live children first), release the waiters, then start retention.
      */
-    private void afterFinish() {
+    private void afterFinish(boolean started) {
         TaskManager manager = module.manager();
         if (watch != null) {
             manager.unwatch(this);
@@ -720,7 +726,7 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
         if (waiters != null || manager.listeners().any()) {
             TaskStatus last = status();
             releaseWaiters(last);
-            manager.listeners().finished(last);
+            manager.listeners().finished(last, started);
         }
         if (fold == Fold.ROOT || fold == Fold.PARENT_GONE) {
             manager.retain(this, fold == Fold.PARENT_GONE);

@@ -25,7 +25,8 @@ import java.util.stream.Stream;
 
 /**
  * The app's server wiring ({@code serve}'s flags, {@link Serve#customizer}) on a free port, for tests:
- * the same task manager, routes and files workload as {@code taskmanager serve}, without blocking.
+ * the same task manager, routes, files workload and history store as {@code taskmanager serve}, without
+ * blocking.
  */
 final class AppServer implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -34,11 +35,14 @@ final class AppServer implements AutoCloseable {
     final String log;
     /** The server's {@code --data-dir}: a new temporary directory, deleted on close. */
     final Path dataDirectory;
+    /** The app's additions, the history store among them (closed after the server). */
+    final Serve.Wiring wiring;
 
-    private AppServer(TaskManagerServer server, String log, Path dataDirectory) {
+    private AppServer(TaskManagerServer server, String log, Path dataDirectory, Serve.Wiring wiring) {
         this.server = server;
         this.log = log;
         this.dataDirectory = dataDirectory;
+        this.wiring = wiring;
     }
 
     /**
@@ -53,10 +57,12 @@ final class AppServer implements AutoCloseable {
         TaskManagerServer.Builder builder = options.newServer(tm);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Path data = Files.createTempDirectory("taskmanager-app-test-");
+        Serve.Wiring wiring;
         try (PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8)) {
-            Serve.customizer(roots, data, out).customize(tm, builder);
+            wiring = Serve.customizer(roots, data, out);
+            wiring.customize(tm, builder);
         }
-        return new AppServer(builder.build().start(), log.toString(StandardCharsets.UTF_8), data);
+        return new AppServer(builder.build().start(), log.toString(StandardCharsets.UTF_8), data, wiring);
     }
 
     int port() {
@@ -110,6 +116,7 @@ final class AppServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        wiring.close();
         try (Stream<Path> paths = Files.walk(dataDirectory)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {

@@ -1,6 +1,9 @@
 package dev.taskmanager.server;
 
 import dev.taskmanager.TaskManager;
+import dev.taskmanager.micrometer.EventStreamMetrics;
+import dev.taskmanager.micrometer.TaskManagerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.RejectedExecutionException;
@@ -30,6 +33,12 @@ import org.eclipse.jetty.util.Callback;
  * <p><b>Access.</b> Before routing, every request in the API's namespaces passes the
  * {@link AccessPolicy}: allowed {@code Host}, no cross-origin write, the bearer token if one is set.
  *
+ * <p><b>Metrics.</b> With a registry in its options it serves {@code GET /metrics}
+ * ({@link MetricsRoute}) and, while started, keeps the task manager's meters bound to it
+ * ({@link TaskManagerMetrics}) and the event stream's ({@link EventStreamMetrics}: clients connected and
+ * dropped). Every routed request carries its route's template in a request
+ * attribute, the {@code uri} tag of the request timer ({@link RouteTags}).
+ *
  * <p><b>Limits.</b> A request that declares a body of more than {@value #MAX_BODY_BYTES} bytes is
  * answered 413 without reading it. Routes that take a body (three v2 routes) read it whole before
  * their action runs, asynchronously, and answer 413 past the same limit however it is framed and
@@ -48,8 +57,14 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     private final TestApi testApi;
     private final byte[] openApi;
     private final AccessPolicy access;
+    private final TaskManager taskManager;
+    private final PrometheusMeterRegistry metrics;
+    private TaskManagerMetrics taskMetrics;
+    private EventStreamMetrics eventMetrics;
 
     ApiHandler(TaskManager taskManager, ApiOptions options) {
+        this.taskManager = taskManager;
+        this.metrics = options.metrics();
         this.context = new ApiContext(taskManager, options.nodeAddress(),
                 new RenderPermits(options.maxConcurrentListings()));
         this.waiters = new Waiters(options.nodeAddress());
@@ -64,6 +79,9 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         this.openApi = OpenApi.document(testApi != null, options.openApiFragments());
         this.access = options.accessPolicy();
         router.add("GET", OPENAPI_PATH, false, ex -> ex.send(200, openApi));
+        if (metrics != null) {
+            new MetricsRoute(metrics).addTo(router);
+        }
         for (ApiOptions.ExtensionRoute route : options.routes()) {
             router.add(route.method(), route.path(), true, extension(route.handler()));
         }
@@ -78,6 +96,9 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         }
         Router.ErrorStyle style = match != null ? match.style() : router.styleOf(path);
         String trimmed = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        if (match != null && match.methodAllowed()) {
+            request.setAttribute(RouteTags.ROUTE_ATTRIBUTE, match.route().template());
+        }
         try {
             access.check(request);
         } catch (ApiException refused) {
@@ -221,11 +242,23 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
             testApi.start();
         }
         events.start(getServer().getScheduler());
+        if (metrics != null) {
+            taskMetrics = TaskManagerMetrics.builder(taskManager).build();
+            taskMetrics.bindTo(metrics);
+            eventMetrics = new EventStreamMetrics(events);
+            eventMetrics.bindTo(metrics);
+        }
         super.doStart();
     }
 
     @Override
     protected void doStop() throws Exception {
+        if (taskMetrics != null) {
+            taskMetrics.close();
+            taskMetrics = null;
+            eventMetrics.close();
+            eventMetrics = null;
+        }
         waiters.close();
         events.close();
         if (testApi != null) {
@@ -249,6 +282,11 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         if (testApi != null) {
             testApi.finishAll();
         }
+    }
+
+    /** The registry served at {@code /metrics}, or {@code null}; where other server parts bind their meters. */
+    PrometheusMeterRegistry metrics() {
+        return metrics;
     }
 
     Waiters waiters() {

@@ -1,6 +1,7 @@
 package dev.taskmanager.server;
 
 import dev.taskmanager.Ticker;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,11 +41,13 @@ public final class ApiOptions {
     private final boolean crossOriginChecks;
     private final String bearerToken;
     private final List<ExtensionRoute> routes;
+    private final PrometheusMeterRegistry metrics;
     private final List<String> openApiFragments;
     private final List<TaskSource> taskSources;
     private final EventSettings eventSettings;
 
     private ApiOptions(Builder builder) {
+        this.metrics = builder.metrics;
         this.taskSources = List.copyOf(builder.taskSources);
         this.openApiFragments = List.copyOf(builder.openApiFragments);
         this.testApi = builder.testApi;
@@ -86,6 +89,11 @@ public final class ApiOptions {
     /** Whether every request must carry the bearer token. */
     public boolean requiresToken() {
         return bearerToken != null;
+    }
+
+    /** The registry served at {@code GET /metrics}, or {@code null} when metrics are off. */
+    PrometheusMeterRegistry metrics() {
+        return metrics;
     }
 
     AccessPolicy accessPolicy() {
@@ -131,6 +139,7 @@ public final class ApiOptions {
         private Duration eventHeartbeat = DEFAULT_EVENT_HEARTBEAT;
         private Ticker eventTicker = Ticker.SYSTEM;
         private EventTimer eventTimer;
+        private PrometheusMeterRegistry metrics;
 
         private Builder() {
         }
@@ -200,6 +209,18 @@ public final class ApiOptions {
         Builder eventTime(Ticker ticker, EventTimer timer) {
             this.eventTicker = Objects.requireNonNull(ticker, "ticker");
             this.eventTimer = Objects.requireNonNull(timer, "timer");
+            return this;
+        }
+
+        /**
+         * Serves {@code registry} at {@code GET /metrics} in the Prometheus text format (or OpenMetrics
+         * when asked for), and, while the handler runs, binds the task manager's meters to it
+         * ({@link dev.taskmanager.micrometer.TaskManagerMetrics}; see {@code docs/metrics.md}).
+         * Default: no metrics, and {@code /metrics} is not served. The route obeys the access rules
+         * like every other.
+         */
+        public Builder metrics(PrometheusMeterRegistry registry) {
+            this.metrics = Objects.requireNonNull(registry, "registry");
             return this;
         }
 

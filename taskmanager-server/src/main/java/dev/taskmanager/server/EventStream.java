@@ -1,6 +1,7 @@
 package dev.taskmanager.server;
 
 import dev.taskmanager.TaskManager;
+import dev.taskmanager.micrometer.EventStreamStats;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,9 +42,13 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * events. The header wins over the parameter: a browser's {@code EventSource} reconnects to the same
  * URL with the header carrying the newer id.
  *
+ * <p>Its counts ({@link EventStreamStats}) are published at {@code /metrics} as
+ * {@code taskmanager.events.clients.active} and {@code taskmanager.events.clients.dropped} when
+ * metrics are on.
+ *
  * <p>Thread-safe. Started and closed with the API handler.
  */
-final class EventStream {
+final class EventStream implements EventStreamStats {
     static final String PATH = V2Routes.PREFIX + "/events";
     static final String LAST_EVENT_ID = "Last-Event-ID";
     /** The writer threads at most: enough to use the cores, never one per client. */
@@ -256,8 +261,9 @@ final class EventStream {
 
     // ---------------------------------------------------------------- counts
 
-    /** How many streams are open now. */
-    int clientCount() {
+    /** How many streams are open now; for {@code /metrics} and monitoring. */
+    @Override
+    public int connectedClients() {
         return clients.size();
     }
 
@@ -266,8 +272,12 @@ final class EventStream {
         return opened.get();
     }
 
-    /** How many clients were disconnected for falling behind or taking nothing for an idle timeout. */
-    long droppedCount() {
+    /**
+     * How many clients were disconnected for falling behind (sent a {@code reset}) or for taking
+     * nothing for an idle timeout, since the start; for {@code /metrics} and monitoring.
+     */
+    @Override
+    public long droppedClients() {
         return dropped.get();
     }
 

@@ -116,6 +116,16 @@ final class TaskList {
         return Optional.empty();
     }
 
+    /** The descendants the named source keeps of a task it answered, at most {@code max}. */
+    List<TaskStatus> descendants(UUID id, String source, int max) {
+        for (TaskSource other : others) {
+            if (other.name().equals(source)) {
+                return other.descendants(id, max);
+            }
+        }
+        return List.of();
+    }
+
     /** The ordering key of a task: that of {@link TaskCursor}, an unknown creation time as the epoch. */
     static TaskCursor key(TaskStatus status) {
         Instant created = status.createdTime() != null ? status.createdTime() : Instant.EPOCH;

@@ -14,7 +14,21 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.jetty.JettyConnectionMetrics;
+import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.jetty12.server.TimedHandler;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
@@ -82,6 +96,8 @@ public final class TaskManagerServer implements AutoCloseable {
     private final List<String> warnings;
     private final ConnectionGuard guard;
     private final NetworkConnectionLimit connectionLimit;
+    private final PrometheusMeterRegistry metrics;
+    private final List<AutoCloseable> meterBinders = new ArrayList<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -98,6 +114,10 @@ public final class TaskManagerServer implements AutoCloseable {
             List<String> hosts = new ArrayList<>(builder.allowedHosts != null ? builder.allowedHosts : List.of());
             hosts.add(bindAddress);
             options.allowedHosts(hosts);
+        }
+        this.metrics = builder.metrics;
+        if (metrics != null) {
+            options.metrics(metrics);
         }
         ApiOptions built = options.build();
         this.api = new ApiHandler(taskManager, built);
@@ -119,6 +139,7 @@ public final class TaskManagerServer implements AutoCloseable {
         http.addEventListener(guard);
         this.connector = tls == null ? new ServerConnector(server, http)
                 : new ServerConnector(server, new SslConnectionFactory(tls.sslContextFactory(), http.getProtocol()), http);
+        connector.setName(tls == null ? "http" : "https"); // the connector_name tag of Jetty's connection meters
         connector.setHost(bindAddress);
         connector.setPort(builder.port);
         connector.setIdleTimeout(builder.idleTimeout.toMillis());
@@ -133,9 +154,41 @@ public final class TaskManagerServer implements AutoCloseable {
         GracefulHandler graceful = new GracefulHandler(api);
         // On stop, idle keep-alive connections are closed after this long (Jetty's default is a second).
         graceful.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT.toMillis());
-        server.setHandler(guard.handler(graceful));
+        Handler served = graceful;
+        if (metrics != null) {
+            served = bindServerMetrics(graceful, threads, builder.jvmMetrics);
+            for (MeterBinder binder : builder.meterBinders) {
+                binder.bindTo(metrics);
+                if (binder instanceof AutoCloseable) {
+                    meterBinders.add((AutoCloseable) binder);
+                }
+            }
+        }
+        server.setHandler(guard.handler(served));
         server.setErrorHandler(new JsonErrorHandler(api.router()));
         server.setStopTimeout(DRAIN_TIMEOUT.toMillis());
+    }
+
+    /**
+     * Binds the HTTP server's meters (requests by route template, connections, the thread pool) and,
+     * if asked, the JVM's, and wraps {@code next} in the request timer.
+     */
+    private Handler bindServerMetrics(Handler next, QueuedThreadPool threads, boolean jvm) {
+        TimedHandler timed = new TimedHandler(metrics, Tags.empty(), new RouteTags());
+        timed.setHandler(next);
+        JettyConnectionMetrics.addToAllConnectors(server, metrics);
+        new JettyServerThreadPoolMetrics(threads, Tags.empty()).bindTo(metrics);
+        if (jvm) {
+            new ClassLoaderMetrics().bindTo(metrics);
+            new JvmMemoryMetrics().bindTo(metrics);
+            new JvmThreadMetrics().bindTo(metrics);
+            new ProcessorMetrics().bindTo(metrics);
+            new UptimeMetrics().bindTo(metrics);
+            JvmGcMetrics gc = new JvmGcMetrics();
+            gc.bindTo(metrics);
+            meterBinders.add(gc); // holds GC notification listeners until closed
+        }
+        return timed;
     }
 
     /**
@@ -250,6 +303,14 @@ public final class TaskManagerServer implements AutoCloseable {
         return taskManager;
     }
 
+    /**
+     * The registry served at {@code GET /metrics}, if metrics are on ({@link Builder#metrics}); a part
+     * of the server that has meters of its own (an event stream, say) binds them here.
+     */
+    public Optional<PrometheusMeterRegistry> metrics() {
+        return Optional.ofNullable(metrics);
+    }
+
     /** How many {@code wait_task} requests are pending; for monitoring and benchmarks. */
     public int pendingWaits() {
         return api.waiters().pendingCount();
@@ -257,7 +318,7 @@ public final class TaskManagerServer implements AutoCloseable {
 
     /** How many {@code GET /v2/events} streams are open now; for monitoring. */
     public int eventStreamClients() {
-        return api.events().clientCount();
+        return api.events().connectedClients();
     }
 
     /**
@@ -265,7 +326,7 @@ public final class TaskManagerServer implements AutoCloseable {
      * (sent a {@code reset}) or took nothing for an idle timeout; for monitoring.
      */
     public long droppedEventStreamClients() {
-        return api.events().droppedCount();
+        return api.events().droppedClients();
     }
 
     ApiHandler api() {
@@ -305,6 +366,14 @@ public final class TaskManagerServer implements AutoCloseable {
             api.closeWaiters();
             api.closeEventStreams();
             stopQuietly();
+            for (AutoCloseable binder : meterBinders) {
+                try {
+                    binder.close();
+                } catch (Exception e) {
+                    System.getLogger(TaskManagerServer.class.getName())
+                            .log(System.Logger.Level.WARNING, "Error while closing " + binder, e);
+                }
+            }
         }
     }
 
@@ -331,6 +400,9 @@ public final class TaskManagerServer implements AutoCloseable {
         private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
         private List<String> allowedHosts;
         private Tls tls;
+        private PrometheusMeterRegistry metrics;
+        private boolean jvmMetrics;
+        private final List<MeterBinder> meterBinders = new ArrayList<>();
 
         private Builder(TaskManager taskManager) {
             this.taskManager = taskManager;
@@ -540,6 +612,39 @@ public final class TaskManagerServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Serves {@code registry} at {@code GET /metrics} (Prometheus text format, or OpenMetrics on
+         * request; same access rules as the API) and binds to it the task manager's meters, Jetty's
+         * request timer ({@code jetty.server.requests}, tagged by route template), connection and
+         * thread pool meters. Default: no metrics. {@code serve} turns this on unless
+         * {@code --no-metrics}. Meter names: {@code docs/metrics.md}.
+         */
+        public Builder metrics(PrometheusMeterRegistry registry) {
+            this.metrics = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /**
+         * With {@link #metrics}, also binds Micrometer's JVM meters (memory, GC, threads, class
+         * loading, processor, uptime) to the registry (default false: a service embedding the server
+         * usually binds them itself, and binding them twice would count GC pauses twice). The
+         * standalone {@code serve} turns it on.
+         */
+        public Builder jvmMetrics(boolean enabled) {
+            this.jvmMetrics = enabled;
+            return this;
+        }
+
+        /**
+         * Meters of another part of the service to publish at {@code /metrics} (the history store's,
+         * say): bound to the registry when the server is built if {@link #metrics} are on, ignored
+         * otherwise; closed with the server if the binder is {@link AutoCloseable}.
+         */
+        public Builder meterBinder(MeterBinder binder) {
+            meterBinders.add(Objects.requireNonNull(binder, "binder"));
+            return this;
+        }
+
         /** Adds an extension endpoint; see {@link ApiOptions.Builder#route}. */
         public Builder route(String method, String path, ExtensionHandler handler) {
             options.route(method, path, handler);
@@ -564,6 +669,9 @@ public final class TaskManagerServer implements AutoCloseable {
          * @throws IllegalArgumentException if an extension route is malformed or clashes with another
          */
         public TaskManagerServer build() {
+            if (jvmMetrics && metrics == null) {
+                throw new IllegalStateException("jvmMetrics(true) needs metrics(registry): there is no registry to bind to");
+            }
             return new TaskManagerServer(this);
         }
     }

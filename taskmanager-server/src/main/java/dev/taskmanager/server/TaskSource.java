@@ -47,6 +47,14 @@ public interface TaskSource {
     Optional<TaskStatus> find(UUID id);
 
     /**
+     * The descendants of a task this source has, breadth-first, at most {@code max} of them, for
+     * {@code ?view=tree}; empty (the default) when the source keeps no tree.
+     */
+    default List<TaskStatus> descendants(UUID id, int max) {
+        return List.of();
+    }
+
+    /**
      * One page of a source.
      *
      * @param tasks the tasks, in the query's order

@@ -52,6 +52,9 @@ final class V2Routes {
     private final TaskList list;
     private final PageTokens tokens;
 
+    /** The most descendants {@code ?view=tree} answers for a task read from a source (a history store). */
+    static final int MAX_SOURCE_DESCENDANTS = 10_000;
+
     V2Routes(ApiContext context, Waiters waiters, List<TaskSource> sources, PageTokens tokens) {
         this.context = context;
         this.waiters = waiters;
@@ -137,7 +140,12 @@ final class V2Routes {
             g.writeStartObject();
             TaskJson.writeFields(g, entry.status(), node(), entry.source());
             if (view.equals("tree")) {
-                g.writeArrayFieldStart("descendants"); // a task read from history: its own record only
+                g.writeArrayFieldStart("descendants"); // a task read from a source: the tree it kept, if any
+                if (!entry.source().equals(TaskJson.LIVE)) {
+                    for (TaskStatus descendant : list.descendants(id, entry.source(), MAX_SOURCE_DESCENDANTS)) {
+                        TaskJson.write(g, descendant, node(), entry.source());
+                    }
+                }
                 g.writeEndArray();
             }
             g.writeEndObject();

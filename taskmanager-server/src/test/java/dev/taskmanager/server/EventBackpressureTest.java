@@ -33,7 +33,7 @@ class EventBackpressureTest {
      * already reset for it: when the dispatcher outruns its pump before the socket fills).
      */
     private void fillUntilBehindBy(long lag) {
-        for (int i = 0; i < 100_000 && s.events().maxLag() <= lag && s.events().droppedCount() == 0; i++) {
+        for (int i = 0; i < 100_000 && s.events().maxLag() <= lag && s.events().droppedClients() == 0; i++) {
             TrackedTask task = s.module("files").task("copy").scope("file").entity(BIG).track();
             task.start();
             task.complete();
@@ -68,7 +68,7 @@ class EventBackpressureTest {
         s = new EventServer(b -> b.eventBuffer(64));
         SseClient stuck = SseClient.connect(s.port(), 2048, EventStream.PATH);
         try {
-            Await.until("the stream is open", () -> s.events().clientCount() == 1);
+            Await.until("the stream is open", () -> s.events().connectedClients() == 1);
             fillUntilBehindBy(64);
 
             stuck.readHead(); // the client reads again: its pending write completes, then the reset goes out
@@ -83,8 +83,8 @@ class EventBackpressureTest {
                     previous = frame.idNumber();
                 }
             }
-            Await.until("its state is gone", () -> s.events().clientCount() == 0);
-            assertThat(s.events().droppedCount()).isEqualTo(1);
+            Await.until("its state is gone", () -> s.events().connectedClients() == 0);
+            assertThat(s.events().droppedClients()).isEqualTo(1);
             assertThat(s.server.droppedEventStreamClients()).isEqualTo(1);
         } finally {
             stuck.close();
@@ -96,7 +96,7 @@ class EventBackpressureTest {
         s = new EventServer();
         SseClient stuck = SseClient.connect(s.port(), 2048, EventStream.PATH);
         try {
-            Await.until("the stream is open", () -> s.events().clientCount() == 1);
+            Await.until("the stream is open", () -> s.events().connectedClients() == 1);
             long stuckAt = fillUntilStuck();
 
             TrackedTask task = s.running("files");
@@ -111,7 +111,7 @@ class EventBackpressureTest {
             worker.start();
             assertThat(finished.await(20, TimeUnit.SECONDS)).as("the task finished while the client was stuck").isTrue();
             assertThat(task.state()).isEqualTo(TaskState.DONE);
-            assertThat(s.events().clientCount()).as("and the stuck client is still there").isEqualTo(1);
+            assertThat(s.events().connectedClients()).as("and the stuck client is still there").isEqualTo(1);
             Await.until("the task's events are in the log", () -> s.events().feed().pendingChanges() == 0);
             assertThat(s.events().cursors()).as("it stayed stuck all along").containsExactly(stuckAt);
         } finally {

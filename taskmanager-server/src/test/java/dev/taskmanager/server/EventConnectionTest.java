@@ -35,11 +35,11 @@ class EventConnectionTest {
     void aClientThatClosesItsSocketLeavesNoStateAtTheNextHeartbeat() {
         try (EventServer s = new EventServer()) {
             SseClient sse = s.open("?module=nothing");
-            assertThat(s.events().clientCount()).isEqualTo(1);
+            assertThat(s.events().connectedClients()).isEqualTo(1);
             sse.close();
             s.timer.advance(Duration.ofSeconds(15));
-            Await.until("the closed client is forgotten", () -> s.events().clientCount() == 0);
-            assertThat(s.events().droppedCount()).as("leaving is not being dropped").isZero();
+            Await.until("the closed client is forgotten", () -> s.events().connectedClients() == 0);
+            assertThat(s.events().droppedClients()).as("leaving is not being dropped").isZero();
         }
     }
 
@@ -48,11 +48,11 @@ class EventConnectionTest {
         try (EventServer s = new EventServer()) {
             SseClient sse = s.open("");
             sse.close();
-            for (int i = 0; i < 10_000 && s.events().clientCount() > 0; i++) {
+            for (int i = 0; i < 10_000 && s.events().connectedClients() > 0; i++) {
                 s.running("m").complete();
                 Await.until("the dispatcher is done", () -> s.events().feed().pendingChanges() == 0);
             }
-            Await.until("the closed client is forgotten", () -> s.events().clientCount() == 0);
+            Await.until("the closed client is forgotten", () -> s.events().connectedClients() == 0);
         }
     }
 
@@ -85,7 +85,7 @@ class EventConnectionTest {
             Await.until("three idle timeouts passed", () -> events.idleTimeouts() >= 3);
             TrackedTask task = tm.module("m").task("t").scope("node").track();
             assertThat(sse.nextEvent().taskId()).isEqualTo(task.id().toString());
-            assertThat(events.clientCount()).isEqualTo(1);
+            assertThat(events.connectedClients()).isEqualTo(1);
         }
     }
 
@@ -99,7 +99,7 @@ class EventConnectionTest {
             List<SseClient.Frame> rest = a.readToEnd();
             assertThat(rest).allMatch(SseClient.Frame::isEvent);
             assertThat(b.readToEnd()).isEmpty();
-            assertThat(s.events().clientCount()).isZero();
+            assertThat(s.events().connectedClients()).isZero();
         } finally {
             s.close();
         }
