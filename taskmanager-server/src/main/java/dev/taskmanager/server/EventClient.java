@@ -43,6 +43,8 @@ final class EventClient implements Runnable, Callback {
     static final int BATCH_BYTES = 32 * 1024;
     /** The most events one pump looks at, so that a client filtering nearly everything out yields. */
     static final int SCAN_PER_PUMP = 4096;
+    /** The most writes one turn of the pool makes when they complete at once, before other clients go. */
+    static final int WRITES_PER_TURN = 8;
 
     private static final int IDLE = 0;
     private static final int SCHEDULED = 1;
@@ -66,6 +68,9 @@ final class EventClient implements Runnable, Callback {
     private RetainableByteBuffer inFlight;
     private boolean lastWrite;
     private boolean probing = true;
+    /** The thread running the pump now, so that a write completing on it continues the turn. */
+    private volatile Thread pumpThread;
+    private boolean completedInline;
 
     private volatile boolean heartbeatDue;
     private volatile boolean probeDue;
@@ -119,14 +124,28 @@ final class EventClient implements Runnable, Callback {
 
     // ---------------------------------------------------------------- the pump
 
-    /** The pump: runs on the writer pool with {@code state == SCHEDULED}. */
+    /**
+     * The pump: runs on the writer pool with {@code state == SCHEDULED}. A write that completes at
+     * once (the socket had room) continues the turn here, up to {@value #WRITES_PER_TURN} writes,
+     * instead of going back through the pool's queue.
+     */
     @Override
     public void run() {
+        pumpThread = Thread.currentThread();
         try {
-            pump();
+            int writes = 0;
+            do {
+                completedInline = false;
+                pump();
+            } while (completedInline && ++writes < WRITES_PER_TURN);
+            if (completedInline) {
+                stream.pump(this); // its turn is over: behind the other clients
+            }
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.WARNING, "Event stream client failed; closing it", t);
             close(t, false);
+        } finally {
+            pumpThread = null;
         }
     }
 
@@ -282,7 +301,11 @@ final class EventClient implements Runnable, Callback {
             return;
         }
         if (state.compareAndSet(WRITING, SCHEDULED)) {
-            stream.pump(this);
+            if (pumpThread == Thread.currentThread()) {
+                completedInline = true; // the pump that wrote goes on
+            } else {
+                stream.pump(this);
+            }
         }
     }
 

@@ -46,7 +46,8 @@ class EventCoalescingTest {
                 progress.add(event.json());
             }
             List<JsonNode> whileRunning = progress.stream().filter(p -> p.get("state").asText().equals("running")).toList();
-            assertThat(whileRunning).as("progress events in one second of the clock").hasSizeBetween(1, 4);
+            assertThat(whileRunning).as("progress events in one second of the clock").hasSizeLessThanOrEqualTo(4);
+            assertThat(progress).as("the last one, at least").isNotEmpty();
             assertThat(progress.size() - whileRunning.size()).as("at most the one flushed before finished").isLessThanOrEqualTo(1);
             assertThat(progress.get(progress.size() - 1).at("/progress/completed").asDouble()).isEqualTo(1000);
             assertThat(event.json().at("/progress/completed").asDouble()).isEqualTo(1000);
