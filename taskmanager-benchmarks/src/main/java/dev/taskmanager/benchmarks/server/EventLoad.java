@@ -30,9 +30,10 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * {@code GET /v2/events} under load (issue 10): N concurrent clients while a steady flow of task
  * changes produces E events a second. The server runs in this JVM, so that its threads and heap can
- * be read directly; the clients are raw non-blocking sockets driven by this one thread, which read
- * every byte (each frame is scanned; the first client to read an event parses its
- * {@code updated_time}), so they add no thread of their own.
+ * be read directly; the clients are raw non-blocking sockets spread over T selector threads of their
+ * own (counted apart), which read every byte (each frame is scanned; the first client of a thread to
+ * read an event parses its {@code updated_time}). One thread is not enough: on a busy machine the
+ * scheduler gives it one thread's share, it reads slowly, and the latency measured is the reader's.
  *
  * <p>The flow: each task is created, started, reports progress once and completes (TTL 0, so it is
  * unregistered at once): 5 events, E/5 tasks a second. The work: one thread reporting progress in a
@@ -65,7 +66,8 @@ import java.util.concurrent.locks.LockSupport;
  * </pre>
  * Arguments: clients N (default 1,000; two descriptors each, see {@code ulimit -n}), events per second
  * E (default 1,000), seconds per phase S (default 30), connections per second R (default 0: all at
- * once). Exits 1 if a client missed an event, got a {@code reset} or was disconnected.
+ * once), client threads T (default 2). Exits 1 if a client missed an event, got a {@code reset} or was
+ * disconnected.
  */
 public final class EventLoad {
     private static final int EVENTS_PER_TASK = 5;
@@ -78,6 +80,7 @@ public final class EventLoad {
         int eventsPerSecond = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
         int connectRate = args.length > 3 ? Integer.parseInt(args[3]) : 0;
+        int clientThreads = args.length > 4 ? Integer.parseInt(args[4]) : 2;
         Probe.quietShutdownReport();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         TaskManager tm = TaskManager.builder().stopTimeout(Duration.ZERO).build();
@@ -91,19 +94,18 @@ public final class EventLoad {
             phase("warm-up, no clients", flow, work, Math.max(2, seconds / 3), null);
             Phase none = phase("no clients", flow, work, seconds, null);
 
-            Clients readers = new Clients(server.port(), clients); // its bookkeeping before the baseline
+            Clients readers = new Clients(server.port(), clients, clientThreads); // before the baseline
             long idleThreads = threads.getThreadCount();
             long idleHeap = Probe.usedHeapAfterGc();
             long connectStart = System.nanoTime();
             readers.connect(connectRate);
             while (server.eventStreamClients() < clients) {
-                readers.pollOnce(10);
+                Thread.sleep(10);
                 if (System.nanoTime() - connectStart > TimeUnit.SECONDS.toNanos(60)) {
                     throw new IllegalStateException("only " + server.eventStreamClients() + " streams open after 60 s");
                 }
             }
             long connectMillis = (System.nanoTime() - connectStart) / 1_000_000;
-            readers.pollOnce(100); // the retry lines
             long connectedThreads = threads.getThreadCount();
             String afterBurst = breakdown(threads);
             long withClientsHeap = Probe.usedHeapAfterGc();
@@ -122,7 +124,7 @@ public final class EventLoad {
             System.out.printf("latency change -> last client: p50 %.1f ms, p99 %.1f ms, max %.1f ms over %,d events"
                     + " (%,d received by every client, %,d by fewer; %,d resets, %,d streams ended)%n",
                     latency.p50Millis, latency.p99Millis, latency.maxMillis, latency.events, latency.complete,
-                    latency.incomplete, readers.resets, readers.ended);
+                    latency.incomplete, readers.resets(), readers.ended());
             System.out.printf("  p99 by type, ms: %s%n", latency.p99ByType);
 
             long busyFrom = readers.mark();
@@ -141,7 +143,7 @@ public final class EventLoad {
                     none.flowP99Micros, with.flowP99Micros, clients);
             System.out.printf("server: %,d clients dropped%n", server.droppedEventStreamClients());
             readers.close();
-            boolean ok = latency.incomplete == 0 && busy.incomplete == 0 && readers.resets == 0 && readers.ended == 0
+            boolean ok = latency.incomplete == 0 && busy.incomplete == 0 && readers.resets() == 0 && readers.ended() == 0
                     && server.droppedEventStreamClients() == 0;
             if (!ok) {
                 System.exit(1);
@@ -154,7 +156,7 @@ public final class EventLoad {
                          double flowP99Micros, long peakThreads, String cpu) {
     }
 
-    /** Runs the flow and the work for {@code seconds}, reading the clients (if any) on this thread. */
+    /** Runs the flow and the work for {@code seconds}; the clients (if any) read on their own threads. */
     private static Phase phase(String name, Flow flow, Work work, int seconds, Clients readers) throws Exception {
         return phase(name, flow, work, seconds, readers, true);
     }
@@ -179,11 +181,7 @@ public final class EventLoad {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         long peak = threads.getThreadCount();
         while (System.nanoTime() < end) {
-            if (readers != null) {
-                readers.pollOnce(50);
-            } else {
-                Thread.sleep(50);
-            }
+            Thread.sleep(50);
             peak = Math.max(peak, threads.getThreadCount());
         }
         Map<String, Long> cpuAfter = cpuByGroup(threads);
@@ -195,10 +193,7 @@ public final class EventLoad {
         cpuAfter.forEach((group, nanos) -> cpu.append(cpu.length() == 0 ? "" : ", ").append(group).append(' ')
                 .append(String.format("%.0f", 100.0 * (nanos - cpuBefore.getOrDefault(group, 0L)) / elapsed)));
         if (readers != null) {
-            long drainUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (System.nanoTime() < drainUntil) {
-                readers.pollOnce(50); // what is still on its way
-            }
+            Thread.sleep(5000); // what is still on its way arrives
         }
         double reports = work.reports.get() / (double) seconds;
         long[] times = flow.operationNanos();
@@ -296,72 +291,227 @@ public final class EventLoad {
         }
     }
 
-    /** The streams: raw sockets on one selector, every byte read and scanned. */
+    /**
+     * The streams: raw non-blocking sockets spread over a few selector threads (so that reading, not
+     * the server, is not what a loaded machine starves), every byte read and scanned. Each thread keeps
+     * its own per-event counts, merged when the latency is asked for.
+     */
     private static final class Clients {
         private final int port;
         private final int count;
-        private final Selector selector;
-        private final List<SocketChannel> channels = new ArrayList<>();
-        private final ByteBuffer buffer = ByteBuffer.allocateDirect(256 * 1024);
-        private final byte[] bytes = new byte[256 * 1024];
-        private long base = -1;
-        private long[] changeNanos = new long[1 << 16];
-        private long[] lastReadNanos = new long[1 << 16];
-        private int[] readers = new int[1 << 16];
-        private byte[] types = new byte[1 << 16];
-        private long highest = -1;
-        long resets;
-        long ended;
+        private final List<Group> groups = new ArrayList<>();
+        private final AtomicLong base = new AtomicLong(-1);
 
-        Clients(int port, int count) throws IOException {
+        Clients(int port, int count, int threads) throws IOException {
             this.port = port;
             this.count = count;
-            this.selector = Selector.open();
+            for (int i = 0; i < threads; i++) {
+                groups.add(new Group(i));
+            }
         }
 
-        /** Opens every stream, {@code perSecond} a second at most (0: all at once). */
-        void connect(int perSecond) throws IOException {
+        /** Opens every stream, {@code perSecond} a second at most (0: all at once), and starts reading. */
+        void connect(int perSecond) throws IOException, InterruptedException {
+            groups.forEach(Group::start);
             byte[] request = "GET /v2/events HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
             long start = System.nanoTime();
             for (int i = 0; i < count; i++) {
                 if (perSecond > 0) {
-                    long due = start + i * 1_000_000_000L / perSecond;
-                    while (System.nanoTime() < due) {
-                        pollOnce(1);
+                    long wait = start + i * 1_000_000_000L / perSecond - System.nanoTime();
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
                     }
                 }
                 SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
                 channel.write(ByteBuffer.wrap(request));
                 channel.configureBlocking(false);
-                channel.register(selector, SelectionKey.OP_READ, new Parser());
-                channels.add(channel);
+                groups.get(i % groups.size()).add(channel);
             }
         }
 
-        void pollOnce(long millis) throws IOException {
-            selector.select(millis);
-            Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
-            while (keys.hasNext()) {
-                SelectionKey key = keys.next();
-                keys.remove();
-                SocketChannel channel = (SocketChannel) key.channel();
-                Parser parser = (Parser) key.attachment();
-                while (true) {
-                    buffer.clear();
-                    int n = channel.read(buffer);
-                    if (n < 0) {
-                        ended++;
-                        key.cancel();
-                        channel.close();
-                        break;
+        long resets() {
+            return groups.stream().mapToLong(g -> g.resets).sum();
+        }
+
+        long ended() {
+            return groups.stream().mapToLong(g -> g.ended).sum();
+        }
+
+        /** The index after the highest event read so far: where the next phase's events start. */
+        long mark() {
+            return groups.stream().mapToLong(g -> g.highest).max().orElse(-1) + 1;
+        }
+
+        Latency latency(int clients, long from, long to) {
+            List<Long> delays = new ArrayList<>();
+            List<List<Long>> byType = new ArrayList<>();
+            TYPES.forEach(t -> byType.add(new ArrayList<>()));
+            long incomplete = 0;
+            for (long i = Math.max(0, from); i < to; i++) {
+                int readers = 0;
+                long lastRead = 0;
+                long changed = 0;
+                int type = 0;
+                for (Group group : groups) {
+                    synchronized (group) {
+                        if (i < group.readers.length) {
+                            readers += group.readers[(int) i];
+                            lastRead = Math.max(lastRead, group.lastReadNanos[(int) i]);
+                            changed = changed != 0 ? changed : group.changeNanos[(int) i];
+                            type = type != 0 ? type : group.types[(int) i];
+                        }
                     }
-                    if (n == 0) {
-                        break;
-                    }
-                    buffer.flip();
-                    buffer.get(bytes, 0, n);
-                    parser.feed(bytes, n, epochNanos());
                 }
+                if (readers == 0) {
+                    continue; // an id no client was sent
+                }
+                if (readers < clients) {
+                    incomplete++;
+                } else if (changed != 0) {
+                    delays.add(lastRead - changed);
+                    if (type > 0) {
+                        byType.get(type - 1).add(lastRead - changed);
+                    }
+                }
+            }
+            long[] sorted = delays.stream().mapToLong(Long::longValue).sorted().toArray();
+            StringBuilder perType = new StringBuilder();
+            for (int t = 0; t < TYPES.size(); t++) {
+                long[] ofType = byType.get(t).stream().mapToLong(Long::longValue).toArray();
+                if (ofType.length > 0) {
+                    perType.append(perType.length() == 0 ? "" : ", ").append(TYPES.get(t)).append(' ')
+                            .append(String.format("%.1f", percentile(ofType, 0.99) / 1e6));
+                }
+            }
+            return new Latency(sorted.length + incomplete, sorted.length, incomplete, percentile(sorted, 0.5) / 1e6,
+                    percentile(sorted, 0.99) / 1e6, sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6,
+                    perType.toString());
+        }
+
+        void close() throws IOException, InterruptedException {
+            for (Group group : groups) {
+                group.stop();
+            }
+        }
+
+        /** One selector thread and its sockets, with its own counts per event (index: id - base). */
+        private final class Group implements Runnable {
+            private final Selector selector;
+            private final Thread thread;
+            private final java.util.Queue<SocketChannel> added = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            private final List<SocketChannel> channels = new ArrayList<>();
+            private final ByteBuffer buffer = ByteBuffer.allocateDirect(256 * 1024);
+            private final byte[] bytes = new byte[256 * 1024];
+            private volatile boolean stopped;
+            long[] changeNanos = new long[1 << 16];
+            long[] lastReadNanos = new long[1 << 16];
+            int[] readers = new int[1 << 16];
+            /** The event's type as its index in {@link #TYPES} plus one; 0 while unknown. */
+            byte[] types = new byte[1 << 16];
+            volatile long highest = -1;
+            volatile long resets;
+            volatile long ended;
+
+            Group(int number) throws IOException {
+                this.selector = Selector.open();
+                this.thread = new Thread(this, "event-load-clients-" + number);
+            }
+
+            void start() {
+                thread.start();
+            }
+
+            void add(SocketChannel channel) {
+                added.add(channel);
+                selector.wakeup();
+            }
+
+            void stop() throws IOException, InterruptedException {
+                stopped = true;
+                selector.wakeup();
+                thread.join();
+                for (SocketChannel channel : channels) {
+                    channel.close();
+                }
+                selector.close();
+            }
+
+            @Override
+            public void run() {
+                try {
+                    while (!stopped) {
+                        SocketChannel channel;
+                        while ((channel = added.poll()) != null) {
+                            channel.register(selector, SelectionKey.OP_READ, new Parser(this));
+                            channels.add(channel);
+                        }
+                        pollOnce(50);
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+
+            private void pollOnce(long millis) throws IOException {
+                selector.select(millis);
+                Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+                while (keys.hasNext()) {
+                    SelectionKey key = keys.next();
+                    keys.remove();
+                    SocketChannel channel = (SocketChannel) key.channel();
+                    Parser parser = (Parser) key.attachment();
+                    while (true) {
+                        buffer.clear();
+                        int n = channel.read(buffer);
+                        if (n < 0) {
+                            ended++;
+                            key.cancel();
+                            channel.close();
+                            break;
+                        }
+                        if (n == 0) {
+                            break;
+                        }
+                        buffer.flip();
+                        buffer.get(bytes, 0, n);
+                        parser.feed(bytes, n, epochNanos());
+                    }
+                }
+            }
+
+            synchronized int index(long id) {
+                base.compareAndSet(-1, id);
+                long index = id - base.get();
+                if (index < 0) {
+                    throw new IllegalStateException("event " + id + " before the first one read, " + base.get());
+                }
+                while (index >= readers.length) {
+                    int size = readers.length * 2;
+                    changeNanos = Arrays.copyOf(changeNanos, size);
+                    lastReadNanos = Arrays.copyOf(lastReadNanos, size);
+                    readers = Arrays.copyOf(readers, size);
+                    types = Arrays.copyOf(types, size);
+                }
+                highest = Math.max(highest, index);
+                return (int) index;
+            }
+
+            synchronized boolean notTimedYet(long id) {
+                return changeNanos[index(id)] == 0;
+            }
+
+            synchronized void read(long id, long now) {
+                int i = index(id);
+                readers[i]++;
+                lastReadNanos[i] = Math.max(lastReadNanos[i], now);
+            }
+
+            synchronized void typed(long id, int type) {
+                types[index(id)] = (byte) (type + 1);
+            }
+
+            synchronized void changed(long id, long nanos) {
+                changeNanos[index(id)] = nanos;
             }
         }
 
@@ -371,13 +521,18 @@ public final class EventLoad {
         }
 
         /** One client's position in its byte stream: after the head, line by line. */
-        private final class Parser {
+        private static final class Parser {
+            private final Group group;
             private boolean inBody;
             private int headMatched;
             private final StringBuilder line = new StringBuilder();
             private boolean capture = true;
             private boolean lineStart = true;
             private long id = -1;
+
+            Parser(Group group) {
+                this.group = group;
+            }
 
             void feed(byte[] data, int length, long now) {
                 int i = 0;
@@ -397,7 +552,7 @@ public final class EventLoad {
                         byte b = data[i];
                         lineStart = false;
                         // capture id and event lines, and the data line of an event not timed yet
-                        capture = b == 'i' || b == 'e' || (b == 'd' && id >= 0 && notTimedYet(id));
+                        capture = b == 'i' || b == 'e' || (b == 'd' && id >= 0 && group.notTimedYet(id));
                     }
                     if (!capture) {
                         while (i < length && data[i] != '\n') {
@@ -425,100 +580,23 @@ public final class EventLoad {
             private void endOfLine(long now) {
                 if (line.charAt(0) == 'i' && line.indexOf("id: ") == 0) {
                     id = Long.parseLong(line.substring(4));
-                    read(id, now);
+                    group.read(id, now);
                 } else if (line.indexOf("event: ") == 0) {
                     String type = line.substring(7);
                     if (type.equals("reset")) {
-                        resets++;
+                        group.resets++;
                     }
                     if (id >= 0) {
-                        types[index(id)] = (byte) TYPES.indexOf(type);
+                        group.typed(id, TYPES.indexOf(type));
                     }
                 } else if (line.charAt(0) == 'd') {
                     int at = line.indexOf("\"updated_time\":\"");
                     if (at >= 0) {
                         Instant changed = Instant.parse(line.substring(at + 16, line.indexOf("\"", at + 16)));
-                        setChange(id, changed.getEpochSecond() * 1_000_000_000L + changed.getNano());
+                        group.changed(id, changed.getEpochSecond() * 1_000_000_000L + changed.getNano());
                     }
                 }
             }
-        }
-
-        private int index(long id) {
-            if (base < 0) {
-                base = id;
-            }
-            long index = id - base;
-            if (index < 0) {
-                throw new IllegalStateException("event " + id + " before the first one read, " + base);
-            }
-            while (index >= readers.length) {
-                int size = readers.length * 2;
-                changeNanos = Arrays.copyOf(changeNanos, size);
-                lastReadNanos = Arrays.copyOf(lastReadNanos, size);
-                readers = Arrays.copyOf(readers, size);
-                types = Arrays.copyOf(types, size);
-            }
-            highest = Math.max(highest, index);
-            return (int) index;
-        }
-
-        private boolean notTimedYet(long id) {
-            return changeNanos[index(id)] == 0;
-        }
-
-        private void read(long id, long now) {
-            int i = index(id);
-            readers[i]++;
-            lastReadNanos[i] = Math.max(lastReadNanos[i], now);
-        }
-
-        private void setChange(long id, long nanos) {
-            changeNanos[index(id)] = nanos;
-        }
-
-        /** The index after the highest event read so far: where the next phase's events start. */
-        long mark() {
-            return highest + 1;
-        }
-
-        Latency latency(int clients, long from, long to) {
-            List<Long> delays = new ArrayList<>();
-            List<List<Long>> byType = new ArrayList<>();
-            TYPES.forEach(t -> byType.add(new ArrayList<>()));
-            long incomplete = 0;
-            for (int i = (int) Math.max(0, from); i < to; i++) {
-                if (readers[i] == 0) {
-                    continue; // an id no client was sent: another client's reset, say
-                }
-                if (readers[i] < clients) {
-                    incomplete++;
-                } else if (changeNanos[i] != 0) {
-                    delays.add(lastReadNanos[i] - changeNanos[i]);
-                    if (types[i] >= 0) {
-                        byType.get(types[i]).add(lastReadNanos[i] - changeNanos[i]);
-                    }
-                }
-            }
-            long[] sorted = delays.stream().mapToLong(Long::longValue).sorted().toArray();
-            StringBuilder perType = new StringBuilder();
-            for (int t = 0; t < TYPES.size(); t++) {
-                long[] ofType = byType.get(t).stream().mapToLong(Long::longValue).toArray();
-                if (ofType.length > 0) {
-                    perType.append(perType.length() == 0 ? "" : ", ").append(TYPES.get(t)).append(' ')
-                            .append(String.format("%.1f", percentile(ofType, 0.99) / 1e6));
-                }
-            }
-            return new Latency(sorted.length + incomplete, sorted.length, incomplete, percentile(sorted, 0.5) / 1e6,
-                    percentile(sorted, 0.99) / 1e6, sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6,
-                    perType.toString());
-        }
-
-        void close() throws IOException {
-            for (SocketChannel channel : channels) {
-                channel.close();
-            }
-            selector.close();
         }
     }
 
@@ -550,7 +628,7 @@ public final class EventLoad {
             String name = info.getThreadName();
             String group = name.startsWith("taskmanager-events") ? "event-stream"
                     : name.startsWith("taskmanager-http") ? "jetty"
-                    : name.equals("main") ? "clients"
+                    : name.startsWith("event-load-clients") ? "clients"
                     : name.equals("event-load-work") ? "work"
                     : name.equals("event-load-flow") ? "flow"
                     : "jvm";
@@ -564,6 +642,7 @@ public final class EventLoad {
         int events = 0;
         int http = 0;
         int parked = 0;
+        int bench = 0;
         int other = 0;
         for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
             if (info == null) {
@@ -572,6 +651,8 @@ public final class EventLoad {
             String name = info.getThreadName();
             if (name.startsWith("taskmanager-events")) {
                 events++;
+            } else if (name.startsWith("event-load")) {
+                bench++;
             } else if (name.startsWith("taskmanager-http")) {
                 http++;
                 if (info.getThreadState() == Thread.State.TIMED_WAITING || info.getThreadState() == Thread.State.WAITING) {
@@ -582,6 +663,6 @@ public final class EventLoad {
             }
         }
         return events + " event-stream threads, " + http + " Jetty threads (" + parked + " parked idle), "
-                + other + " others";
+                + bench + " of this benchmark (clients, flow, work), " + other + " others";
     }
 }
