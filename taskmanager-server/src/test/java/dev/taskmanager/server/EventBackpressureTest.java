@@ -42,25 +42,35 @@ class EventBackpressureTest {
 
     /**
      * Runs task lifecycles until the one client has stopped moving: through three rounds of 200 more
-     * events each, its cursor stays put and its write stays in flight. Returns its cursor.
+     * events each, its cursor stays put and its write stays in flight. Returns its cursor, or -1 if
+     * the server cut it off meanwhile (a short idle timeout).
      */
     private long fillUntilStuck() {
         int still = 0;
         for (int round = 0; round < 500 && still < 3; round++) {
-            long before = s.events().cursors().get(0);
+            List<Long> cursors = s.events().cursors();
+            if (cursors.isEmpty()) {
+                return -1;
+            }
+            long before = cursors.get(0);
             for (int i = 0; i < 50; i++) {
                 TrackedTask task = s.module("files").task("copy").scope("file").entity(BIG).track();
                 task.start();
                 task.complete();
             }
             Await.until("the dispatcher is done", () -> s.events().feed().pendingChanges() == 0);
-            boolean stuck = s.events().cursors().get(0) == before && s.events().writingClients() == 1;
+            List<Long> now = s.events().cursors();
+            boolean stuck = !now.isEmpty() && now.get(0) == before && s.events().writingClients() == 1;
             still = stuck ? still + 1 : 0;
+        }
+        List<Long> cursors = s.events().cursors();
+        if (cursors.isEmpty()) {
+            return -1;
         }
         if (still < 3) {
             throw new AssertionError("the client never got stuck");
         }
-        return s.events().cursors().get(0);
+        return cursors.get(0);
     }
 
     @Test
@@ -86,6 +96,20 @@ class EventBackpressureTest {
             Await.until("its state is gone", () -> s.events().connectedClients() == 0);
             assertThat(s.events().droppedClients()).isEqualTo(1);
             assertThat(s.server.droppedEventStreamClients()).isEqualTo(1);
+        } finally {
+            stuck.close();
+        }
+    }
+
+    @Test
+    void aClientWhoseConnectionTakesNothingForAnIdleTimeoutIsDropped() {
+        s = new EventServer(b -> b.idleTimeout(java.time.Duration.ofMillis(500)));
+        SseClient stuck = SseClient.connect(s.port(), 2048, EventStream.PATH);
+        try {
+            Await.until("the stream is open", () -> s.events().connectedClients() == 1);
+            fillUntilStuck();
+            Await.until("the stuck client is cut off", () -> s.events().connectedClients() == 0);
+            assertThat(s.events().droppedClients()).isEqualTo(1);
         } finally {
             stuck.close();
         }
