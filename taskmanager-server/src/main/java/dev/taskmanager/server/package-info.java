@@ -36,6 +36,17 @@
  * (bounded request bodies with jackson-core), {@code Problems} (RFC 9457). Errors of the v2 routes are
  * written as problems by the same mapper as the compat ones ({@code Router.ErrorStyle}).
  *
+ * <h2>The event stream (issue 10)</h2>
+ * {@code GET /v2/events}, server-sent events of every task change ({@code docs/events.md}):
+ * {@code EventStream} (the route, the clients, the life cycle; its counts are the metrics'
+ * {@code EventStreamStats}), {@code EventFeed} (the core's listener: an O(1) queue on the task's
+ * thread, one dispatcher that renders each event once, per-task progress coalescing),
+ * {@code EventLog} (the one shared ring, bounded in events and bytes, that every client reads at its
+ * own cursor and resumes from), {@code EventClient} (one connection: a cursor and at most one
+ * asynchronous write, pumped by a small fixed pool, no thread per client), {@code EventFilter},
+ * {@code EventFrames} (the {@code text/event-stream} bytes), {@code EventTimer} (heartbeats and
+ * coalescing on the server's scheduler, or a fake one in tests) and {@code EventSettings}.
+ *
  * <h2>Why Jetty 12 core handlers and jackson-core</h2>
  * The API is a few dozen fixed routes with query parameters and small JSON bodies, and its two hard
  * requirements are a {@code wait_task} that holds no thread per waiter and lists that stream in
