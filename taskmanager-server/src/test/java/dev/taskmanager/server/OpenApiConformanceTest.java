@@ -163,7 +163,8 @@ class OpenApiConformanceTest {
         check("POST", "/task_manager_test/test_task", "/task_manager_test/test_task?task_id=" + root + "x");
 
         // the event stream: its answer ends when the server stops
-        try (ServerFixture streaming = new ServerFixture()) {
+        ServerFixture streaming = new ServerFixture();
+        try {
             CompletableFuture<ApiClient.Answer> stream = streaming.client.sendAsync("GET", "/v2/events");
             Await.until("the stream is open", () -> streaming.server.eventStreamClients() == 1);
             TrackedTask task = streaming.tm.module("m").task("t").scope("node").track();
@@ -177,6 +178,8 @@ class OpenApiConformanceTest {
             streaming.close();
             ApiClient.Answer answer = openApi.check("GET", "/v2/events", stream.get());
             assertThat(answer.body()).startsWith("retry: 3000\n\n").contains("event: created\n", "event: finished\n");
+        } finally {
+            streaming.close();
         }
         check("GET", "/v2/events", "/v2/events?types=nope");
 
