@@ -116,4 +116,12 @@ public interface Task {
 
     /** Whether an abort was requested. */
     boolean isAbortRequested();
+
+    /**
+     * Whether this is a node task or a cluster-wide operation (SPEC §11); cheaper than
+     * {@link #stats()}, which the default reads.
+     */
+    default TaskKind kind() {
+        return stats().kind();
+    }
 }

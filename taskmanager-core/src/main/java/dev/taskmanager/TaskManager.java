@@ -172,12 +172,23 @@ public final class TaskManager implements AutoCloseable {
 
     /**
      * The task with this id: a registered task on any shard, or a cluster task from a module's
-     * {@link ClusterTaskProvider}. Folded and unregistered tasks are not found.
+     * {@link ClusterTaskProvider}. Folded and unregistered tasks are not found. A cluster task
+     * registered here (one this node coordinates, SPEC §11.2) is answered by its module's provider
+     * when it has one and knows the task, since the provider also sees its parts on other nodes.
      */
     public Optional<Task> find(UUID id) {
         Optional<TaskImpl> local = findRegistered(id);
         if (local.isPresent()) {
-            return Optional.of(local.get());
+            TaskImpl task = local.get();
+            ClusterTaskProvider provider = task.isCluster() ? task.module.clusterTasks() : null;
+            if (provider != null) {
+                // a cluster operation coordinated here: its module's provider knows its parts elsewhere
+                Optional<Task> view = provider.find(id);
+                if (view.isPresent()) {
+                    return view;
+                }
+            }
+            return Optional.of(task);
         }
         for (TaskModule module : modules.values()) {
             ClusterTaskProvider provider = module.clusterTasks();

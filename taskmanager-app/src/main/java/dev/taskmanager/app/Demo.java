@@ -56,8 +56,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       final tree with the {@code tasks tree} CLI against the in-process server, and real byte counts.</li>
  *   <li>Verifies the directory against the manifest, again through HTTP ({@code POST /files/verify}),
  *       at full speed.</li>
- *   <li>Prints the {@code curl} and CLI commands to try next, with the actual port and ids; with
- *       {@code --keep-serving} keeps serving until Ctrl-C.</li>
+ *   <li>Prints the {@code curl} and CLI commands to try next, with the actual port and ids, and the
+ *       dashboard's URL (printed at start too, {@code /ui/}); with {@code --keep-serving} keeps serving
+ *       until Ctrl-C, so the dashboard stays open.</li>
  * </ol>
  * Exit code: 0 if both operations ended {@code done}, 1 if one failed or the server could not start,
  * 2 for a bad command line.
@@ -379,6 +380,7 @@ final class Demo {
             try {
                 TaskManagerServer started = build(defaults, tm, manifests, verifications, port).start();
                 out.println("Task manager API listening on " + started.uri() + " (in this process)");
+                printDashboard(started);
                 return started;
             } catch (IOException e) {
                 if (port == 0) {
@@ -387,8 +389,14 @@ final class Demo {
                 TaskManagerServer started = build(defaults, tm, manifests, verifications, 0).start();
                 out.println("Task manager API listening on " + started.uri() + " (in this process; port " + port
                         + " is taken: " + e.getMessage() + ")");
+                printDashboard(started);
                 return started;
             }
+        }
+
+        private void printDashboard(TaskManagerServer started) {
+            started.dashboardUri().ifPresent(ui -> out.println("Dashboard: " + ui + " (open it in a browser to watch "
+                    + "the tasks live)"));
         }
 
         private static TaskManagerServer build(ServerOptions defaults, TaskManager tm, FilesWorkload manifests,
@@ -496,6 +504,8 @@ final class Demo {
                 out.println("Try next. The server stops with this demo: run './taskmanager demo --keep-serving' to keep it,");
                 out.println("or start your own with './taskmanager serve --allow-path DIR' and 'files manifest DIR':");
             }
+            server.dashboardUri().ifPresent(ui -> out.println("  open " + ui + "tasks/" + manifestId
+                    + "   (the dashboard: the tree, live progress, abort)"));
             List<String> commands = List.of(
                     "curl -s " + api + "/task_manager/task_status/" + manifestId,
                     "curl -s " + api + "/task_manager/task_status_recursive/" + manifestId,
@@ -518,6 +528,7 @@ final class Demo {
             out.println();
             out.println("Serving on " + server.uri() + " until Ctrl-C; finished operations stay listed for "
                     + server.taskManager().userTaskTtl().toMinutes() + " minutes.");
+            server.dashboardUri().ifPresent(ui -> out.println("Dashboard: " + ui));
             out.flush();
             stopped.await();
         }

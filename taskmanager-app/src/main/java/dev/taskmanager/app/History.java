@@ -28,6 +28,15 @@ final class History {
      */
     static HistoryStore open(HistoryOptions options, Path dataDirectory, TaskManager taskManager, PrintStream out)
             throws IOException {
+        return open(options, dataDirectory, taskManager, null, out);
+    }
+
+    /**
+     * {@link #open(HistoryOptions, Path, TaskManager, PrintStream)}; on PostgreSQL this server joins the
+     * fleet, advertised as {@code --advertise-address}, else as {@code defaultAddress} (else its name).
+     */
+    static HistoryStore open(HistoryOptions options, Path dataDirectory, TaskManager taskManager,
+                             String defaultAddress, PrintStream out) throws IOException {
         if (!options.enabled()) {
             out.println("History: off (--store memory): finished tasks are gone once their TTL expires");
             return null;
@@ -42,6 +51,16 @@ final class History {
             if (options.password() != null) {
                 builder.password(options.password());
             }
+            String address = options.advertiseAddress() != null ? options.advertiseAddress() : defaultAddress;
+            if (address != null) {
+                builder.advertiseAddress(address);
+            }
+            if (options.leaseInterval() != null) {
+                builder.leaseInterval(options.leaseInterval());
+            }
+            if (options.leaseDuration() != null) {
+                builder.leaseDuration(options.leaseDuration());
+            }
         } else {
             builder.sqlite(PrivateDirectory.ensure(dataDirectory.resolve(DIRECTORY)));
         }
@@ -49,6 +68,11 @@ final class History {
         out.println("History: " + store.description() + ", node " + store.nodeName() + ", finished tasks kept "
                 + (options.retention().isZero() ? "without a time limit" : HistoryOptions.age(options.retention()))
                 + (options.maxTasks() == 0 ? "" : ", at most " + options.maxTasks() + " tasks"));
+        store.fleet().ifPresent(fleet -> out.println("Fleet: node " + fleet.nodeName() + " (epoch " + fleet.epoch()
+                + ") advertised as " + fleet.advertiseAddress() + "; lease renewed every "
+                + HistoryOptions.age(options.leaseInterval() != null ? options.leaseInterval() : java.time.Duration.ofSeconds(1))
+                + ", lost after " + HistoryOptions.age(options.leaseDuration() != null ? options.leaseDuration()
+                : java.time.Duration.ofSeconds(10)) + " without renewal; GET /v2/tasks?cluster=true lists every node's tasks"));
         if (store.interruptedAtOpen() > 0) {
             out.println("History: " + store.interruptedAtOpen() + " tasks of node " + store.nodeName()
                     + " were unfinished when its server stopped; recorded them as failed ("

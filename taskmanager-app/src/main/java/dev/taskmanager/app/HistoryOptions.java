@@ -22,15 +22,25 @@ import java.util.regex.Pattern;
  * @param nodeName     this server's name in the store
  * @param retention    how long finished tasks stay in history; {@link Duration#ZERO} keeps them
  * @param maxTasks     at most this many tasks in history; 0 for no bound
+ * @param advertiseAddress a fleet node's {@code --advertise-address}, or {@code null} (default: the
+ *                     API address and port)
+ * @param leaseInterval a fleet node's {@code --lease-interval}, or {@code null} (default 1 s)
+ * @param leaseDuration a fleet node's {@code --lease-duration}, or {@code null} (default 10 s)
  */
 record HistoryOptions(String store, String user, String password, String nodeName, Duration retention,
-                      long maxTasks) {
+                      long maxTasks, String advertiseAddress, Duration leaseInterval, Duration leaseDuration) {
     static final String STORE = "--store";
     static final String STORE_USER = "--store-user";
     static final String STORE_PASSWORD_FILE = "--store-password-file";
     static final String NODE_NAME = "--node-name";
     static final String HISTORY_RETENTION = "--history-retention";
     static final String HISTORY_MAX_TASKS = "--history-max-tasks";
+    static final String ADVERTISE_ADDRESS = "--advertise-address";
+    static final String LEASE_INTERVAL = "--lease-interval";
+    static final String LEASE_DURATION = "--lease-duration";
+    /** The flags that only a fleet (a PostgreSQL store) takes. */
+    static final java.util.List<String> FLEET_OPTIONS = java.util.List.of(ADVERTISE_ADDRESS, LEASE_INTERVAL,
+            LEASE_DURATION);
 
     static final String SQLITE = "sqlite";
     static final String MEMORY = "memory";
@@ -39,6 +49,8 @@ record HistoryOptions(String store, String user, String password, String nodeNam
 
     private static final Pattern AGE = Pattern.compile("([0-9]{1,9})(d|h|m|s)");
     private static final Pattern NODE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@-]{0,254}");
+    private static final Pattern ADDRESS = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9][A-Za-z0-9.-]{0,252})"
+            + "(:[0-9]{1,5})?");
 
     /** Whether there is a history at all. */
     boolean enabled() {
@@ -104,6 +116,9 @@ record HistoryOptions(String store, String user, String password, String nodeNam
         private String nodeName;
         private Duration retention;
         private Long maxTasks;
+        private String advertiseAddress;
+        private Duration leaseInterval;
+        private Duration leaseDuration;
 
         /**
          * Takes one history flag's value.
@@ -149,6 +164,24 @@ record HistoryOptions(String store, String user, String password, String nodeNam
                     requireOnce(option, retention);
                     retention = parseAge(option, value);
                     return true;
+                case ADVERTISE_ADDRESS:
+                    requireOnce(option, advertiseAddress);
+                    if (!ADDRESS.matcher(value).matches() || value.contains(":") && !value.endsWith("]")
+                            && Integer.parseInt(value.substring(value.lastIndexOf(':') + 1)) > 65535) {
+                        throw new IllegalArgumentException("invalid value '" + value + "' for option '" + option
+                                + "': expected HOST:PORT, how other nodes and clients reach this server, e.g. "
+                                + "node-1.example:10000");
+                    }
+                    advertiseAddress = value;
+                    return true;
+                case LEASE_INTERVAL:
+                    requireOnce(option, leaseInterval);
+                    leaseInterval = parseLease(option, value, Duration.ofMillis(100), Duration.ofMinutes(1));
+                    return true;
+                case LEASE_DURATION:
+                    requireOnce(option, leaseDuration);
+                    leaseDuration = parseLease(option, value, Duration.ofSeconds(1), Duration.ofHours(1));
+                    return true;
                 case HISTORY_MAX_TASKS:
                     requireOnce(option, maxTasks);
                     if (!value.matches("[0-9]{1,18}")) {
@@ -188,8 +221,48 @@ record HistoryOptions(String store, String user, String password, String nodeNam
                     }
                 }
             }
+            if (!engine.startsWith("jdbc:")) {
+                for (String option : new String[] {advertiseAddress != null ? ADVERTISE_ADDRESS : null,
+                        leaseInterval != null ? LEASE_INTERVAL : null, leaseDuration != null ? LEASE_DURATION : null}) {
+                    if (option != null) {
+                        throw new IllegalArgumentException("option '" + option + "' is for a fleet on --store "
+                                + "jdbc:postgresql://...; --store " + engine + " serves one node only");
+                    }
+                }
+            }
+            Duration interval = leaseInterval != null ? leaseInterval : Duration.ofSeconds(1);
+            Duration duration = leaseDuration != null ? leaseDuration : Duration.ofSeconds(10);
+            if (duration.compareTo(interval.multipliedBy(3)) < 0) {
+                throw new IllegalArgumentException("option '" + LEASE_DURATION + "' (" + age(duration) + ") must be at "
+                        + "least three times '" + LEASE_INTERVAL + "' (" + age(interval) + "), so that a late renewal "
+                        + "does not lose the lease");
+            }
             return new HistoryOptions(engine, user, password(), nodeName != null ? nodeName : defaultNodeName,
-                    retention != null ? retention : DEFAULT_RETENTION, maxTasks != null ? maxTasks : DEFAULT_MAX_TASKS);
+                    retention != null ? retention : DEFAULT_RETENTION, maxTasks != null ? maxTasks : DEFAULT_MAX_TASKS,
+                    advertiseAddress, leaseInterval, leaseDuration);
+        }
+
+        /** A lease setting: {@code 500ms}, {@code 1s}, {@code 10s}, or an ISO-8601 duration, within bounds. */
+        private static Duration parseLease(String option, String value, Duration min, Duration max) {
+            Duration parsed;
+            String text = value.trim().toLowerCase(Locale.ROOT);
+            try {
+                if (text.matches("[0-9]{1,9}ms")) {
+                    parsed = Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
+                } else if (text.matches("[0-9]{1,9}s")) {
+                    parsed = Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1)));
+                } else {
+                    parsed = Duration.parse(text.toUpperCase(Locale.ROOT));
+                }
+            } catch (DateTimeParseException e) {
+                parsed = null;
+            }
+            if (parsed == null || parsed.compareTo(min) < 0 || parsed.compareTo(max) > 0) {
+                throw new IllegalArgumentException("invalid value '" + value + "' for option '" + option
+                        + "': expected a duration from " + age(min).replace("PT0.1S", "100ms") + " to " + age(max)
+                        + ", such as 500ms, 1s, 10s or PT2S");
+            }
+            return parsed;
         }
 
         private String password() {

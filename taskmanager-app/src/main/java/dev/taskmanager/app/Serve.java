@@ -63,7 +63,8 @@ final class Serve {
             out.print(usage());
             return 0;
         }
-        Wiring wiring = new Wiring(arguments.allowedRoots, arguments.dataDirectory, arguments.history, out);
+        Wiring wiring = new Wiring(arguments.allowedRoots, arguments.dataDirectory, arguments.history, out,
+                defaultAdvertiseAddress(options, arguments.history.nodeName()));
         // A JVM asked to exit some other way than by the stop signals still writes what it can.
         Thread lastWrites = new Thread(wiring::close, "taskmanager-history-close");
         Runtime.getRuntime().addShutdownHook(lastWrites);
@@ -77,6 +78,21 @@ final class Serve {
                 // the JVM is shutting down: the hook is running or has run
             }
         }
+    }
+
+    /**
+     * Where a fleet node says it is reached when {@code --advertise-address} is not given: the API
+     * address (the node name for a wildcard address) and port; without the port when it is 0, which is
+     * known only once bound (give {@code --advertise-address} then).
+     */
+    static String defaultAdvertiseAddress(ServerOptions options, String nodeName) {
+        String host = options.apiAddress();
+        if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            host = nodeName;
+        } else if (host.contains(":") && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return options.apiPort() == 0 ? host : host + ":" + options.apiPort();
     }
 
     /** What the app adds to the server, with defaults for the history: SQLite, this host's name. */
@@ -97,13 +113,19 @@ final class Serve {
         private final Path dataDirectory;
         private final HistoryOptions historyOptions;
         private final PrintStream out;
+        private final String defaultAddress;
         private volatile HistoryStore history;
 
         Wiring(List<Path> roots, Path dataDirectory, HistoryOptions history, PrintStream out) {
+            this(roots, dataDirectory, history, out, null);
+        }
+
+        Wiring(List<Path> roots, Path dataDirectory, HistoryOptions history, PrintStream out, String defaultAddress) {
             this.roots = List.copyOf(roots);
             this.dataDirectory = dataDirectory;
             this.historyOptions = history;
             this.out = out;
+            this.defaultAddress = defaultAddress;
         }
 
         @Override
@@ -112,7 +134,7 @@ final class Serve {
             Path data;
             try {
                 data = PrivateDirectory.ensure(dataDirectory);
-                history = History.open(historyOptions, data, taskManager, out);
+                history = History.open(historyOptions, data, taskManager, defaultAddress, out);
                 files = FilesWorkload.create(taskManager, roots, FilesWorkload.Options.builder()
                         .workDirectory(data.resolve(FilesWorkload.MODULE)).build());
             } catch (IOException | UncheckedIOException e) {
@@ -122,6 +144,8 @@ final class Serve {
             }
             if (history != null) {
                 server.taskSource(new HistoryTaskSource(history)); // /v2/tasks reads it
+                // in a fleet, this server's tasks show where other nodes and clients reach it
+                history.fleet().ifPresent(fleet -> server.nodeAddress(fleet.advertiseAddress()));
                 HistoryStore store = history;
                 server.meterBinder(new HistoryMetrics(() -> historyHealth(store.health()))); // taskmanager.history.*
             }
@@ -168,11 +192,19 @@ final class Serve {
                         + "  %-33sthis server's name in the history (default: the host name)%n"
                         + "  %-33skeep finished tasks in history this long: 7d, 12h, 30m, PT1H,%n"
                         + "  %-33sor 0 for no time limit (default 7d)%n"
-                        + "  %-33skeep at most N tasks in history, 0 for no bound (default 1000000)%n",
+                        + "  %-33skeep at most N tasks in history, 0 for no bound (default 1000000)%n"
+                        + "Fleet (servers sharing one --store jdbc:postgresql://...; see docs/scaling.md):%n"
+                        + "  %-33show other nodes and clients reach this server (default: the API%n"
+                        + "  %-33saddress and port); shown as the node of its tasks%n"
+                        + "  %-33srenew this node's lease this often (default 1s)%n"
+                        + "  %-33sa node that does not renew for this long is lost: one survivor records%n"
+                        + "  %-33sits unfinished tasks as failed (default 10s)%n",
                 ALLOW_PATH + " DIR", DATA_DIR + " DIR", "", "",
                 HistoryOptions.STORE + " STORE", "", HistoryOptions.STORE_USER + " USER",
                 HistoryOptions.STORE_PASSWORD_FILE + " FILE", HistoryOptions.NODE_NAME + " NAME",
-                HistoryOptions.HISTORY_RETENTION + " AGE", "", HistoryOptions.HISTORY_MAX_TASKS + " N");
+                HistoryOptions.HISTORY_RETENTION + " AGE", "", HistoryOptions.HISTORY_MAX_TASKS + " N",
+                HistoryOptions.ADVERTISE_ADDRESS + " HOST:PORT", "", HistoryOptions.LEASE_INTERVAL + " DURATION",
+                HistoryOptions.LEASE_DURATION + " DURATION", "");
         String text = ServeCommand.usage().replace("Usage: serve", "Usage: taskmanager serve");
         int help = text.indexOf("  --help");
         text = help < 0 ? text + lines : text.substring(0, help) + lines + text.substring(help);
@@ -249,7 +281,8 @@ final class Serve {
 
         private static final List<String> APP_OPTIONS = List.of(ALLOW_PATH, DATA_DIR, HistoryOptions.STORE,
                 HistoryOptions.STORE_USER, HistoryOptions.STORE_PASSWORD_FILE, HistoryOptions.NODE_NAME,
-                HistoryOptions.HISTORY_RETENTION, HistoryOptions.HISTORY_MAX_TASKS);
+                HistoryOptions.HISTORY_RETENTION, HistoryOptions.HISTORY_MAX_TASKS, HistoryOptions.ADVERTISE_ADDRESS,
+                HistoryOptions.LEASE_INTERVAL, HistoryOptions.LEASE_DURATION);
 
         private static Path path(String option, String value) {
             try {

@@ -79,6 +79,8 @@ class DemoTest {
         Matcher started = Pattern.compile("-> task ([0-9a-f-]{36})").matcher(out);
         assertThat(started.find()).isTrue();
         String id = started.group(1);
+        assertThat(out).contains("Dashboard: http://127.0.0.1:" + port + "/ui/ (open it in a browser",
+                "open http://127.0.0.1:" + port + "/ui/tasks/" + id + "   (the dashboard");
 
         // the final tree: the root and its children, with bytes
         assertThat(out).contains("The final tree of task " + id + " (in full: ./taskmanager tasks tree " + id

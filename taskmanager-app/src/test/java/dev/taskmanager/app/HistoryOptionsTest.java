@@ -90,4 +90,28 @@ class HistoryOptionsTest {
         assertThat(run.err()).contains("history store: PostgreSQL jdbc:postgresql://127.0.0.1:1/none?user=u&password=***")
                 .doesNotContain("secret");
     }
+
+    @Test
+    void fleetFlagsAreForAPostgresStoreAndAreCheckedNamingTheOptionAndTheValue() {
+        assertThatThrownBy(() -> parse("--advertise-address", "node-1:10000"))
+                .hasMessage("option '--advertise-address' is for a fleet on --store jdbc:postgresql://...; "
+                        + "--store sqlite serves one node only");
+        assertThatThrownBy(() -> parse("--store", "memory", "--lease-interval", "1s"))
+                .hasMessageStartingWith("option '--lease-interval' is for a fleet");
+        assertThatThrownBy(() -> parse("--store", "jdbc:postgresql://db/tasks", "--advertise-address", "a b"))
+                .hasMessageStartingWith("invalid value 'a b' for option '--advertise-address': expected HOST:PORT");
+        assertThatThrownBy(() -> parse("--store", "jdbc:postgresql://db/tasks", "--advertise-address", "node:70000"))
+                .hasMessageStartingWith("invalid value 'node:70000' for option '--advertise-address'");
+        assertThatThrownBy(() -> parse("--store", "jdbc:postgresql://db/tasks", "--lease-interval", "5ms"))
+                .hasMessageStartingWith("invalid value '5ms' for option '--lease-interval': expected a duration");
+        assertThatThrownBy(() -> parse("--store", "jdbc:postgresql://db/tasks", "--lease-interval", "2s",
+                "--lease-duration", "5s")).hasMessage("option '--lease-duration' (5s) must be at least three times "
+                + "'--lease-interval' (2s), so that a late renewal does not lose the lease");
+
+        HistoryOptions options = parse("--store", "jdbc:postgresql://db/tasks", "--advertise-address",
+                "[::1]:10000", "--lease-interval", "500ms", "--lease-duration", "PT5S");
+        assertThat(options.advertiseAddress()).isEqualTo("[::1]:10000");
+        assertThat(options.leaseInterval()).isEqualTo(java.time.Duration.ofMillis(500));
+        assertThat(options.leaseDuration()).isEqualTo(java.time.Duration.ofSeconds(5));
+    }
 }

@@ -70,11 +70,22 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts {@code serve} with these flags (and {@code --api-port 0}); returns once it listens. */
     static ServerProcess start(Path errors, String... flags) throws Exception {
+        List<String> all = new ArrayList<>(List.of("--api-port", "0"));
+        all.addAll(List.of(flags));
+        return startExactly(errors, all);
+    }
+
+    /** Starts {@code serve} with exactly these flags (the caller gives {@code --api-port}); returns once it listens. */
+    static ServerProcess startExactly(Path errors, List<String> flags) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve",
-                "--api-port", "0"));
-        command.addAll(List.of(flags));
+                "-Xmx256m", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve"));
+        command.addAll(flags);
         return new ServerProcess(new ProcessBuilder(command).redirectError(errors.toFile()).start(), errors);
+    }
+
+    /** Where it listens. */
+    URI uri() {
+        return URI.create(uri);
     }
 
     /** The lines printed so far, those printed before it listened included. */

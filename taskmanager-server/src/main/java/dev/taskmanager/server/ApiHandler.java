@@ -32,6 +32,7 @@ import org.eclipse.jetty.util.Callback;
  *
  * <p><b>Access.</b> Before routing, every request in the API's namespaces passes the
  * {@link AccessPolicy}: allowed {@code Host}, no cross-origin write, the bearer token if one is set.
+ * The dashboard's files under {@code /ui/} ({@link Dashboard}) pass the first two only.
  *
  * <p><b>Metrics.</b> With a registry in its options it serves {@code GET /metrics}
  * ({@link MetricsRoute}) and, while started, keeps the task manager's meters bound to it
@@ -61,14 +62,24 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     private final PrometheusMeterRegistry metrics;
     private TaskManagerMetrics taskMetrics;
     private EventStreamMetrics eventMetrics;
+    private final Dashboard dashboard;
+    private final boolean servesRoot;
 
     ApiHandler(TaskManager taskManager, ApiOptions options) {
+        this(taskManager, options, false);
+    }
+
+    /**
+     * @param servesRoot whether {@code /} redirects to the dashboard: only on a server of its own
+     *                   ({@link TaskManagerServer}), since a service that mounts the handler owns its {@code /}
+     */
+    ApiHandler(TaskManager taskManager, ApiOptions options, boolean servesRoot) {
         this.taskManager = taskManager;
         this.metrics = options.metrics();
         this.context = new ApiContext(taskManager, options.nodeAddress(),
                 new RenderPermits(options.maxConcurrentListings()));
         this.waiters = new Waiters(options.nodeAddress());
-        new CompatRoutes(context, waiters).addTo(router);
+        new CompatRoutes(context, waiters, options.taskSources()).addTo(router);
         new V2Routes(context, waiters, options.taskSources(), PageTokens.withRandomKey()).addTo(router);
         this.events = new EventStream(taskManager, options.nodeAddress(), options.eventSettings());
         events.addTo(router);
@@ -78,6 +89,8 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         }
         this.openApi = OpenApi.document(testApi != null, options.openApiFragments());
         this.access = options.accessPolicy();
+        this.dashboard = options.dashboardEnabled() ? Dashboard.load() : null;
+        this.servesRoot = servesRoot && dashboard != null;
         router.add("GET", OPENAPI_PATH, false, ex -> ex.send(200, openApi));
         if (metrics != null) {
             new MetricsRoute(metrics).addTo(router);
@@ -90,6 +103,10 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         String path = Request.getPathInContext(request);
+        if (dashboard != null && (Dashboard.claims(path) || (servesRoot && path.equals("/") && isRead(request)))) {
+            serveDashboard(request, response, callback, path);
+            return true;
+        }
         Router.Match match = router.find(request.getMethod(), path);
         if (match == null && !router.claims(path)) {
             return false;
@@ -132,6 +149,25 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
             dispatch(route, ex);
         }
         return true;
+    }
+
+    private static boolean isRead(Request request) {
+        return request.getMethod().equals("GET") || request.getMethod().equals("HEAD");
+    }
+
+    /** The dashboard's files (no token needed: they hold no data) and the redirect from {@code /}. */
+    private void serveDashboard(Request request, Response response, Callback callback, String path) {
+        try {
+            access.checkWithoutToken(request);
+        } catch (ApiException refused) {
+            Exchange.writeError(response, callback, refused, Router.ErrorStyle.COMPAT, path);
+            return;
+        }
+        if (path.equals("/")) {
+            Dashboard.redirectRoot(request, response, callback);
+        } else {
+            dashboard.handle(request, response, callback, path);
+        }
     }
 
     private static ApiException tooLarge(Router.Route route, String size) {

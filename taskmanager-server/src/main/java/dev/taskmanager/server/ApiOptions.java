@@ -45,9 +45,11 @@ public final class ApiOptions {
     private final List<String> openApiFragments;
     private final List<TaskSource> taskSources;
     private final EventSettings eventSettings;
+    private final boolean dashboard;
 
     private ApiOptions(Builder builder) {
         this.metrics = builder.metrics;
+        this.dashboard = builder.dashboard;
         this.taskSources = List.copyOf(builder.taskSources);
         this.openApiFragments = List.copyOf(builder.openApiFragments);
         this.testApi = builder.testApi;
@@ -84,6 +86,11 @@ public final class ApiOptions {
     /** How many large answers may be written at once; see {@link Builder#maxConcurrentListings}. */
     public int maxConcurrentListings() {
         return maxConcurrentListings;
+    }
+
+    /** Whether the web dashboard is served under {@code /ui/}; see {@link Builder#dashboard}. */
+    public boolean dashboardEnabled() {
+        return dashboard;
     }
 
     /** Whether every request must carry the bearer token. */
@@ -140,6 +147,7 @@ public final class ApiOptions {
         private Ticker eventTicker = Ticker.SYSTEM;
         private EventTimer eventTimer;
         private PrometheusMeterRegistry metrics;
+        private boolean dashboard = true;
 
         private Builder() {
         }
@@ -308,6 +316,16 @@ public final class ApiOptions {
                 throw new IllegalArgumentException("max concurrent listings must be at least 1, got " + max);
             }
             this.maxConcurrentListings = max;
+            return this;
+        }
+
+        /**
+         * Whether the handler serves the web dashboard under {@code /ui/} (default true): static files
+         * from this jar, held in memory, that read the v2 API from the browser ({@code docs/dashboard.md}).
+         * Turn it off when the service has a {@code /ui} of its own, or wants no browser front end.
+         */
+        public Builder dashboard(boolean enabled) {
+            this.dashboard = enabled;
             return this;
         }
 

@@ -30,17 +30,24 @@ final class ListRequest {
             "entity_prefix", "parent", "label", "created_after", "created_before", "finished_after",
             "finished_before", "user_task", "internal");
     /** What the list takes besides the filters. */
-    static final Set<String> PAGING = Set.of("order_by", "page_size", "page_token");
+    static final Set<String> PAGING = Set.of("order_by", "page_size", "page_token", "cluster");
     static final Set<String> REPEATABLE = Set.of("state", "label");
 
     private final TaskQuery query;
     private final String canonical;
     private final PageTokens.Position position;
+    private final boolean cluster;
 
-    private ListRequest(TaskQuery query, String canonical, PageTokens.Position position) {
+    private ListRequest(TaskQuery query, String canonical, PageTokens.Position position, boolean cluster) {
         this.query = query;
         this.canonical = canonical;
         this.position = position;
+        this.cluster = cluster;
+    }
+
+    /** Whether every node's tasks are listed ({@code cluster=true}), not only this server's. */
+    boolean cluster() {
+        return cluster;
     }
 
     /** The query: filters, order, page size and, past the first page, the cursor. */
@@ -88,6 +95,10 @@ final class ListRequest {
         }
         int pageSize = params.wholeNumber("page_size", 1, MAX_PAGE_SIZE).map(Long::intValue).orElse(DEFAULT_PAGE_SIZE);
         builder.limit(pageSize);
+        boolean cluster = params.bool("cluster").orElse(false);
+        if (cluster) {
+            canonical.put("cluster", "true"); // a token of one node's listing does not continue the fleet's
+        }
         String signed = encode(canonical);
         PageTokens.Position position = null;
         Optional<String> token = params.get("page_token");
@@ -95,7 +106,7 @@ final class ListRequest {
             position = tokens.decode(token.get(), signed);
             builder.after(new TaskCursor(position.sequenceNumber(), position.createdTime(), position.id()));
         }
-        return new ListRequest(builder.build(), signed, position);
+        return new ListRequest(builder.build(), signed, position, cluster);
     }
 
     /**
@@ -111,7 +122,7 @@ final class ListRequest {
         TaskQuery.Builder builder = TaskQuery.builder();
         Map<String, String> canonical = filters(params, builder);
         builder.limit(pageSize);
-        return new ListRequest(builder.build(), encode(canonical), null);
+        return new ListRequest(builder.build(), encode(canonical), null, false);
     }
 
     /** Parses every filter into the builder; returns their canonical values by name. */

@@ -136,6 +136,7 @@ public final class ServeCommand {
             StopSignals.install(() -> stop.complete(null));
         }
         out.println("Task manager API listening on " + server.uri());
+        server.dashboardUri().ifPresent(ui -> out.println("Dashboard: " + ui));
         out.flush();
         onStarted.accept(server);
         try {

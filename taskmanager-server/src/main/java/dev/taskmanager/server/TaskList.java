@@ -38,20 +38,31 @@ final class TaskList {
         this.others = List.copyOf(others);
     }
 
-    /** A task of a page and the source it came from ({@link TaskJson#LIVE} or a source's name). */
-    record Entry(TaskStatus status, String source) {
+    /**
+     * A task of a page, the source it came from ({@link TaskJson#LIVE} or a source's name), and the
+     * node that owns it ({@code null}: this server).
+     */
+    record Entry(TaskStatus status, String source, String node) {
+        Entry(TaskStatus status, String source) {
+            this(status, source, null);
+        }
     }
 
     /** One page: at most the query's limit of tasks, and where the next starts ({@code null}: the end). */
     record Page(List<Entry> tasks, TaskCursor next) {
     }
 
-    /** One page of {@code query}. */
+    /** One page of {@code query}, of this server's tasks. */
     Page page(TaskQuery query) {
+        return page(query, false);
+    }
+
+    /** One page of {@code query}; of every node's tasks when {@code cluster} (the sources that know a fleet). */
+    Page page(TaskQuery query, boolean cluster) {
         TaskPage live = taskManager.query(query);
         List<Entry> liveEntries = new ArrayList<>(live.tasks().size());
         for (TaskStats stats : live.tasks()) {
-            taskManager.find(stats.id()).ifPresent(task -> liveEntries.add(new Entry(task.status(), TaskJson.LIVE)));
+            taskManager.find(stats.id()).ifPresent(task -> liveEntries.add(live(task)));
         }
         if (others.isEmpty()) {
             return new Page(liveEntries, live.next());
@@ -60,9 +71,9 @@ final class TaskList {
         List<Entry> candidates = new ArrayList<>(liveEntries);
         TaskCursor horizon = live.next();
         for (TaskSource source : others) {
-            TaskSource.Page page = source.page(query);
-            for (TaskStatus status : page.tasks()) {
-                candidates.add(new Entry(status, source.name()));
+            TaskSource.Page page = source.page(query, cluster);
+            for (int i = 0; i < page.tasks().size(); i++) {
+                candidates.add(new Entry(page.tasks().get(i), source.name(), page.node(i)));
             }
             if (page.next() != null && (horizon == null || order.compare(page.next(), horizon) < 0)) {
                 horizon = page.next();
@@ -94,23 +105,69 @@ final class TaskList {
 
     /** How many tasks match {@code query} in every source (a task both live and in a source counts twice). */
     long count(TaskQuery query) {
+        return count(query, false);
+    }
+
+    /** {@link #count(TaskQuery)}, of every node's tasks when {@code cluster}. */
+    long count(TaskQuery query, boolean cluster) {
         long count = taskManager.count(query);
         for (TaskSource source : others) {
-            count += source.count(query);
+            count += source.count(query, cluster);
         }
         return count;
+    }
+
+    /** A handle of the task manager as an entry: live, owned by the node a source names, else this one. */
+    Entry live(Task task) {
+        return new Entry(task.status(), TaskJson.LIVE, nodeOf(task));
+    }
+
+    /** The node that owns a handle of the task manager ({@code null}: this server), as the sources tell. */
+    String nodeOf(Task task) {
+        for (TaskSource source : others) {
+            String node = source.node(task);
+            if (node != null) {
+                return node;
+            }
+        }
+        return null;
     }
 
     /** The task with this id: live, else from the first source that has it. */
     Optional<Entry> find(UUID id) {
         Optional<Task> live = taskManager.find(id);
         if (live.isPresent()) {
-            return Optional.of(new Entry(live.get().status(), TaskJson.LIVE));
+            return Optional.of(live(live.get()));
         }
         for (TaskSource source : others) {
-            Optional<TaskStatus> found = source.find(id);
+            Optional<TaskSource.Found> found = source.locate(id);
             if (found.isPresent()) {
-                return Optional.of(new Entry(found.get(), source.name()));
+                return Optional.of(new Entry(found.get().status(), source.name(), found.get().node()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The node that owns a task as the sources know it ({@code null}: this server, or unknown): how
+     * a cluster task's children on other nodes are named in {@code children_ids}. Reads the sources.
+     */
+    String ownerOf(UUID id) {
+        for (TaskSource source : others) {
+            Optional<TaskSource.Found> found = source.locate(id);
+            if (found.isPresent()) {
+                return found.get().node();
+            }
+        }
+        return null;
+    }
+
+    /** A task another node runs, from the first source that knows one (a fleet). */
+    Optional<TaskSource.Remote> remote(UUID id) {
+        for (TaskSource source : others) {
+            Optional<TaskSource.Remote> remote = source.remote(id);
+            if (remote.isPresent()) {
+                return remote;
             }
         }
         return Optional.empty();

@@ -92,6 +92,7 @@ public final class TaskManagerServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final ApiHandler api;
+    private final boolean dashboard;
     private final Tls tls;
     private final List<String> warnings;
     private final ConnectionGuard guard;
@@ -120,7 +121,8 @@ public final class TaskManagerServer implements AutoCloseable {
             options.metrics(metrics);
         }
         ApiOptions built = options.build();
-        this.api = new ApiHandler(taskManager, built);
+        this.api = new ApiHandler(taskManager, built, true);
+        this.dashboard = built.dashboardEnabled();
         this.warnings = warnings(bindAddress, loopback, built.requiresToken(), tls != null);
 
         QueuedThreadPool threads = new QueuedThreadPool();
@@ -296,6 +298,14 @@ public final class TaskManagerServer implements AutoCloseable {
     public URI uri() {
         String host = bindAddress.contains(":") && !bindAddress.startsWith("[") ? "[" + bindAddress + "]" : bindAddress;
         return URI.create((tls != null ? "https" : "http") + "://" + host + ":" + port());
+    }
+
+    /**
+     * Where the web dashboard is, {@code uri() + "/ui/"} (e.g. {@code http://127.0.0.1:10000/ui/}); empty
+     * when it was turned off with {@link Builder#dashboard(boolean) dashboard(false)}.
+     */
+    public Optional<URI> dashboardUri() {
+        return dashboard ? Optional.of(URI.create(uri() + Dashboard.PREFIX + "/")) : Optional.empty();
     }
 
     /** The task manager the server exposes. */
@@ -642,6 +652,15 @@ public final class TaskManagerServer implements AutoCloseable {
          */
         public Builder meterBinder(MeterBinder binder) {
             meterBinders.add(Objects.requireNonNull(binder, "binder"));
+            return this;
+        }
+
+        /**
+         * Whether the web dashboard is served under {@code /ui/}, with {@code /} redirecting to it
+         * (default true); see {@link ApiOptions.Builder#dashboard}.
+         */
+        public Builder dashboard(boolean enabled) {
+            options.dashboard(enabled);
             return this;
         }
 

@@ -85,6 +85,11 @@ final class V2Routes {
         return context.nodeAddress();
     }
 
+    /** The node that owns an entry: the one its source named, else this server. */
+    private String node(TaskList.Entry entry) {
+        return entry.node() != null ? entry.node() : node();
+    }
+
     // ---------------------------------------------------------------- GET /v2/tasks
 
     /**
@@ -96,15 +101,15 @@ final class V2Routes {
         ListRequest request = ListRequest.forList(QueryParams.parse(ex.request.getHttpURI().getQuery()), tokens);
         TaskQuery query = request.query();
         long total = request.position() != null ? request.position().totalSize()
-                : list.count(query.withCursor(null));
-        TaskList.Page page = list.page(query);
+                : list.count(query.withCursor(null), request.cluster());
+        TaskList.Page page = list.page(query, request.cluster());
         String next = page.next() == null ? "" : tokens.encode(new PageTokens.Position(page.next().sequenceNumber(),
                 page.next().createdTime(), page.next().id(), total), request.canonical());
         ex.streamJson(context.renders(), g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("tasks");
             for (TaskList.Entry entry : page.tasks()) {
-                TaskJson.write(g, entry.status(), node(), entry.source());
+                TaskJson.write(g, entry.status(), node(entry), entry.source());
             }
             g.writeEndArray();
             g.writeStringField("next_page_token", next);
@@ -134,16 +139,15 @@ final class V2Routes {
             }
             return;
         }
-        TaskList.Entry entry = live.map(t -> new TaskList.Entry(t.status(), TaskJson.LIVE))
-                .or(() -> list.find(id)).orElseThrow(() -> taskNotFound(id));
+        TaskList.Entry entry = live.map(list::live).or(() -> list.find(id)).orElseThrow(() -> taskNotFound(id));
         ex.sendJson(g -> {
             g.writeStartObject();
-            TaskJson.writeFields(g, entry.status(), node(), entry.source());
+            TaskJson.writeFields(g, entry.status(), node(entry), entry.source());
             if (view.equals("tree")) {
                 g.writeArrayFieldStart("descendants"); // a task read from a source: the tree it kept, if any
                 if (!entry.source().equals(TaskJson.LIVE)) {
                     for (TaskStatus descendant : list.descendants(id, entry.source(), MAX_SOURCE_DESCENDANTS)) {
-                        TaskJson.write(g, descendant, node(), entry.source());
+                        TaskJson.write(g, descendant, node(entry), entry.source());
                     }
                 }
                 g.writeEndArray();
@@ -186,8 +190,13 @@ final class V2Routes {
         String requester = requester(ex);
         Optional<Task> live = tm().find(id);
         if (live.isEmpty()) {
+            Optional<TaskSource.Remote> remote = list.remote(id);
+            if (remote.isPresent()) {
+                abortRemote(ex, remote.get(), reason, requester);
+                return;
+            }
             TaskList.Entry ended = list.find(id).orElseThrow(() -> taskNotFound(id));
-            throw finished(ended.status(), ended.source()); // only live tasks run
+            throw finished(ended.status(), ended.source(), node(ended)); // only live tasks run
         }
         Task task = live.get();
         if (!task.isAbortable()) {
@@ -205,12 +214,45 @@ final class V2Routes {
     }
 
     private ApiException finished(TaskStatus status, String source) {
+        return finished(status, source, node());
+    }
+
+    private ApiException finished(TaskStatus status, String source, String owner) {
         return new ApiException(409, "task with id " + status.id() + " already finished ("
                 + TaskJson.state(status) + "); there is nothing to abort").ofType(Problems.TASK_FINISHED)
                 .withMembers(g -> {
                     g.writeFieldName("task");
-                    TaskJson.write(g, status, node(), source);
+                    TaskJson.write(g, status, owner, source);
                 });
+    }
+
+    /**
+     * An abort of a task another node runs (a fleet): the request is recorded and delivered to that
+     * node, which applies it; answers 202 Accepted with the task as last known here, since it has not
+     * reached the task yet.
+     */
+    private void abortRemote(Exchange ex, TaskSource.Remote remote, String reason, String requester) {
+        Task task = remote.task();
+        String source = TaskJson.HISTORY;
+        if (task.state().isTerminal()) {
+            throw finished(task.status(), source, remote.node());
+        }
+        if (!task.isAbortable()) {
+            throw new ApiException(403, "task with id " + task.id() + " cannot be aborted").ofType(Problems.NOT_ABORTABLE);
+        }
+        try {
+            task.abort(reason, requester);
+        } catch (ApiException e) {
+            throw e;
+        } catch (RuntimeException e) { // the shared store could not record it: the client may retry
+            throw new ApiException(503, "the abort of task " + task.id() + " could not be recorded for node "
+                    + remote.node() + ": " + e.getMessage());
+        }
+        TaskStatus known = task.status();
+        if (known.state().isTerminal() && known.abortRequest() == null) {
+            throw finished(known, source, remote.node()); // it ended before the request was recorded
+        }
+        ex.send(202, Json.render(g -> TaskJson.write(g, known, remote.node(), source)));
     }
 
     /** The body's {@code reason}, or {@code null}. */
@@ -293,17 +335,29 @@ final class V2Routes {
         long timeout = params.get("timeout").map(v -> QueryParams.parseDuration("timeout", v).toNanos())
                 .orElse(Waiters.NO_TIMEOUT);
         Optional<Task> live = tm().find(id);
-        if (live.isEmpty()) {
-            TaskList.Entry ended = list.find(id).orElseThrow(() -> taskNotFound(id));
-            ex.sendJson(g -> TaskJson.write(g, ended.status(), node(), ended.source()));
-            return;
+        String owner;
+        String source;
+        Task task;
+        if (live.isPresent()) {
+            task = live.get();
+            owner = Optional.ofNullable(list.nodeOf(task)).orElse(node());
+            source = TaskJson.LIVE;
+        } else {
+            Optional<TaskSource.Remote> remote = list.remote(id); // another node's task: its final state is announced
+            if (remote.isEmpty() || remote.get().task().state().isTerminal()) {
+                TaskList.Entry ended = list.find(id).orElseThrow(() -> taskNotFound(id));
+                ex.sendJson(g -> TaskJson.write(g, ended.status(), node(ended), ended.source()));
+                return;
+            }
+            task = remote.get().task();
+            owner = remote.get().node();
+            source = TaskJson.HISTORY;
         }
-        Task task = live.get();
         waiters.await(ex, List.of(task), Map.of(), 1, timeout, new Waiters.WaitAnswer() {
             @Override
             public void completed(Exchange e, Map<UUID, TaskStatus> ended) {
                 TaskStatus status = ended.get(id);
-                e.sendJson(g -> TaskJson.write(g, status, node(), TaskJson.LIVE));
+                e.sendJson(g -> TaskJson.write(g, status, owner, source));
             }
 
             @Override
@@ -311,7 +365,7 @@ final class V2Routes {
                 TaskStatus current = task.status();
                 throw waitTimedOut("task " + id + " did not finish within " + describe(timeout), g -> {
                     g.writeFieldName("task");
-                    TaskJson.write(g, current, node(), TaskJson.LIVE);
+                    TaskJson.write(g, current, owner, source);
                 });
             }
         });
@@ -355,17 +409,32 @@ final class V2Routes {
         List<Task> live = new ArrayList<>(unique.size());
         Map<UUID, TaskStatus> endedElsewhere = new HashMap<>();
         Map<UUID, String> sources = new HashMap<>();
+        Map<UUID, String> owners = new HashMap<>();
         for (Map.Entry<UUID, Integer> entry : unique.entrySet()) {
             UUID id = entry.getKey();
             Optional<Task> task = tm().find(id);
             if (task.isPresent()) {
                 live.add(task.get());
+                String owner = list.nodeOf(task.get());
+                if (owner != null) {
+                    owners.put(id, owner);
+                }
+                continue;
+            }
+            Optional<TaskSource.Remote> remote = list.remote(id);
+            if (remote.isPresent() && !remote.get().task().state().isTerminal()) {
+                live.add(remote.get().task()); // another node's: waited for like a live one
+                sources.put(id, TaskJson.HISTORY);
+                owners.put(id, remote.get().node());
                 continue;
             }
             TaskList.Entry found = list.find(id).orElseThrow(() -> taskNotFound(id)
                     .about("ids[" + entry.getValue() + "]", id.toString()));
             endedElsewhere.put(id, found.status());
             sources.put(id, found.source());
+            if (found.node() != null) {
+                owners.put(id, found.node());
+            }
         }
         Map<UUID, Task> byId = new HashMap<>();
         live.forEach(task -> byId.put(task.id(), task));
@@ -376,7 +445,7 @@ final class V2Routes {
                 List<TaskStatus> statuses = statuses(order, byId, ended);
                 e.sendJson(g -> {
                     g.writeStartObject();
-                    writeStatuses(g, statuses, sources);
+                    writeStatuses(g, statuses, sources, owners);
                     g.writeEndObject();
                 });
             }
@@ -385,16 +454,17 @@ final class V2Routes {
             public void timedOut(Exchange e, Map<UUID, TaskStatus> ended) {
                 List<TaskStatus> statuses = statuses(order, byId, ended);
                 throw waitTimedOut((any ? "none" : "not all") + " of the " + order.size() + " tasks finished within "
-                        + describe(timeout), g -> writeStatuses(g, statuses, sources));
+                        + describe(timeout), g -> writeStatuses(g, statuses, sources, owners));
             }
         });
     }
 
-    private void writeStatuses(JsonGenerator g, List<TaskStatus> statuses, Map<UUID, String> sources)
-            throws IOException {
+    private void writeStatuses(JsonGenerator g, List<TaskStatus> statuses, Map<UUID, String> sources,
+                               Map<UUID, String> owners) throws IOException {
         g.writeArrayFieldStart("tasks");
         for (TaskStatus status : statuses) {
-            TaskJson.write(g, status, node(), sources.getOrDefault(status.id(), TaskJson.LIVE));
+            TaskJson.write(g, status, owners.getOrDefault(status.id(), node()),
+                    sources.getOrDefault(status.id(), TaskJson.LIVE));
         }
         g.writeEndArray();
     }

@@ -47,6 +47,13 @@
  * {@code EventFrames} (the {@code text/event-stream} bytes), {@code EventTimer} (heartbeats and
  * coalescing on the server's scheduler, or a fake one in tests) and {@code EventSettings}.
  *
+ * <h2>The web dashboard (issue 10)</h2>
+ * {@code Dashboard} serves the page at {@code /ui/} ({@code docs/dashboard.md}): plain ES modules and
+ * CSS, resources of this jar listed in {@code ui/assets.txt}, held in memory, versioned by digest,
+ * under a strict Content-Security-Policy. The page reads the v2 API and the event stream like any
+ * client; {@code ApiHandler} hands it {@code /ui/...} after the {@code Host} and cross-origin checks
+ * (no token: the files hold no data).
+ *
  * <h2>Why Jetty 12 core handlers and jackson-core</h2>
  * The API is a few dozen fixed routes with query parameters and small JSON bodies, and its two hard
  * requirements are a {@code wait_task} that holds no thread per waiter and lists that stream in

@@ -204,7 +204,8 @@ class ServeCommandTest {
                     "--enable-test-api"));
             TaskManagerServer server = started.get(20, TimeUnit.SECONDS);
             assertThat(out.toString(StandardCharsets.UTF_8))
-                    .isEqualTo("Task manager API listening on http://127.0.0.1:" + server.port() + System.lineSeparator());
+                    .isEqualTo("Task manager API listening on http://127.0.0.1:" + server.port() + System.lineSeparator()
+                            + "Dashboard: http://127.0.0.1:" + server.port() + "/ui/" + System.lineSeparator());
             ApiClient client = new ApiClient(server.uri());
             assertThat(client.get("/task_manager/ttl").body()).isEqualTo("9");
             assertThat(client.get("/hello?name=x").body()).isEqualTo("\"hi x\"");

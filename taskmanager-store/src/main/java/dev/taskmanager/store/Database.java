@@ -29,6 +29,8 @@ final class Database implements AutoCloseable {
     /** The engine and where it is, without credentials, for messages. */
     final String description;
     private final HikariDataSource pool;
+    /** PostgreSQL: opens a connection of its own, outside the pool (a fleet's listener); null for SQLite. */
+    private volatile ConnectionFactory dedicated;
     private volatile boolean closing;
     private Thread checkpointer;
 
@@ -103,7 +105,39 @@ final class Database implements AutoCloseable {
         hikari.addDataSourceProperty("ApplicationName", "taskmanager");
         hikari.addDataSourceProperty("connectTimeout", Math.max(1, connectTimeout.toSeconds()));
         hikari.addDataSourceProperty("socketTimeout", Math.max(30, 6 * connectTimeout.toSeconds()));
-        return open(Dialect.Postgres.INSTANCE, "PostgreSQL " + where, hikari);
+        Database db = open(Dialect.Postgres.INSTANCE, "PostgreSQL " + where, hikari);
+        java.util.Properties properties = new java.util.Properties();
+        if (user != null) {
+            properties.setProperty("user", user);
+        }
+        if (password != null) {
+            properties.setProperty("password", password);
+        }
+        properties.setProperty("ApplicationName", "taskmanager-listener");
+        properties.setProperty("connectTimeout", String.valueOf(Math.max(1, connectTimeout.toSeconds())));
+        properties.setProperty("tcpKeepAlive", "true");
+        db.dedicated = () -> java.sql.DriverManager.getConnection(url, properties);
+        return db;
+    }
+
+    /** Opens a connection outside the pool. */
+    @FunctionalInterface
+    interface ConnectionFactory {
+        Connection open() throws SQLException;
+    }
+
+    /**
+     * A new connection of its own, outside the pool, that the caller closes: a fleet node's one
+     * listening connection ({@code LISTEN} holds a session for as long as it listens).
+     *
+     * @throws IllegalStateException for SQLite, which has no notifications
+     */
+    Connection dedicatedConnection() throws SQLException {
+        ConnectionFactory factory = dedicated;
+        if (factory == null) {
+            throw new IllegalStateException(description + " has no notifications");
+        }
+        return factory.open();
     }
 
     private static HikariConfig poolConfig(String name, int poolSize, Duration connectTimeout) {

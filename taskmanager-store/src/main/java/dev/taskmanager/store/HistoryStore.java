@@ -75,6 +75,7 @@ public final class HistoryStore implements AutoCloseable {
     private final Writer writer;
     private final int interrupted;
     private final WriterLock lock;
+    private final Fleet fleet;
     private volatile boolean closed;
 
     private HistoryStore(Builder b, Database db, Settings settings, WriterLock lock) throws SQLException {
@@ -88,12 +89,20 @@ public final class HistoryStore implements AutoCloseable {
         this.health = new Health(db.description, clock, dirty::size);
         if (taskManager == null) {
             this.writer = null;
+            this.fleet = null;
             this.interrupted = 0;
             return;
         }
-        this.writer = new Writer(db, settings, recorder, health, clock, b.ticker != null ? b.ticker : Ticker.SYSTEM,
-                taskManager);
+        Ticker ticker = b.ticker != null ? b.ticker : Ticker.SYSTEM;
+        this.writer = new Writer(db, settings, recorder, health, clock, ticker, taskManager);
         health.countsFrom(writer::pending, recorder.dropped::sum);
+        if (db.dialect instanceof Dialect.Postgres) {
+            this.fleet = new Fleet(db, this, settings.node(), b.fleetSettings(settings.node()), taskManager, clock);
+            fleet.register(); // before recovery: a live node's name is refused before its tasks are touched
+            writer.announceFinals = true;
+        } else {
+            this.fleet = null;
+        }
         this.interrupted = writer.recover(registeredIds(taskManager));
         taskManager.addListener(recorder);
         // tasks that existed before the store was attached: written like new ones
@@ -103,6 +112,41 @@ public final class HistoryStore implements AutoCloseable {
         if (!b.manualWriter) {
             writer.start();
         }
+        if (fleet != null) {
+            taskManager.addListener(fleet.clusterListener);
+            fleet.start();
+        }
+    }
+
+    /**
+     * This server as a node of a fleet: present when the store is PostgreSQL and records a task
+     * manager (docs/scaling.md); empty for SQLite and for a store that only reads.
+     */
+    public Optional<Fleet> fleet() {
+        return Optional.ofNullable(fleet);
+    }
+
+    /**
+     * The stored tasks whose parent is {@code id}, in creation order, at most 10,000: a cluster
+     * task's children on every node.
+     *
+     * @throws HistoryStoreException if the store cannot be read
+     */
+    public List<StoredTask> children(UUID id) {
+        Objects.requireNonNull(id, "id");
+        return read("read the children of task " + id, c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT " + TaskRows.SELECT_LIST
+                    + " FROM tasks WHERE parent_id = ? ORDER BY created, id LIMIT 10000")) {
+                db.dialect.setId(s, 1, id);
+                List<StoredTask> children = new ArrayList<>();
+                try (ResultSet rows = s.executeQuery()) {
+                    while (rows.next()) {
+                        children.add(TaskRows.read(rows, db.dialect));
+                    }
+                }
+                return children;
+            }
+        });
     }
 
     private static Set<UUID> registeredIds(TaskManager tm) {
@@ -210,7 +254,17 @@ public final class HistoryStore implements AutoCloseable {
      * @throws HistoryStoreException if the store cannot be read
      */
     public HistoryPage query(TaskQuery query) {
-        Page page = page(spec(query));
+        return query(query, null);
+    }
+
+    /**
+     * {@link #query(TaskQuery)} restricted to the tasks one node ran ({@code node} is its
+     * {@linkplain Builder#nodeName name}); {@code null} for every node's.
+     *
+     * @throws HistoryStoreException if the store cannot be read
+     */
+    public HistoryPage query(TaskQuery query, String node) {
+        Page page = page(spec(query, node));
         TaskCursor next = page.more()
                 ? TaskCursor.after(page.tasks().get(page.tasks().size() - 1).status().toStats()) : null;
         return new HistoryPage(page.tasks(), next);
@@ -222,11 +276,26 @@ public final class HistoryStore implements AutoCloseable {
      * @throws HistoryStoreException if the store cannot be read
      */
     public long count(TaskQuery query) {
-        return count(spec(query));
+        return count(query, null);
+    }
+
+    /**
+     * How many stored tasks of one node ({@code null}: of every node) match {@code query}, its cursor
+     * and limit aside.
+     *
+     * @throws HistoryStoreException if the store cannot be read
+     */
+    public long count(TaskQuery query, String node) {
+        return count(spec(query, node));
     }
 
     /** The core's query in the store's terms. */
     static QuerySpec spec(TaskQuery q) {
+        return spec(q, null);
+    }
+
+    /** The core's query in the store's terms, for one node's tasks or ({@code null}) every node's. */
+    static QuerySpec spec(TaskQuery q, String node) {
         Set<String> states = new HashSet<>();
         q.states().forEach(state -> states.add(state.wireName()));
         TaskCursor cursor = q.cursor();
@@ -234,7 +303,8 @@ public final class HistoryStore implements AutoCloseable {
                 q.keyspace(), q.table(), q.entityPrefix(), q.parent(), q.labels(), q.createdFrom(), q.createdTo(),
                 q.finishedFrom(), q.finishedTo(), q.userTask(), q.includeInternal(),
                 q.order() == TaskQuery.Order.SEQUENCE, q.descending(), q.limit(),
-                cursor == null ? null : new QuerySpec.Key(cursor.sequenceNumber(), cursor.createdTime(), cursor.id()));
+                cursor == null ? null : new QuerySpec.Key(cursor.sequenceNumber(), cursor.createdTime(), cursor.id()),
+                node);
     }
 
     /** A page of stored tasks, at most {@code limit}, and whether more match after it. */
@@ -351,6 +421,10 @@ public final class HistoryStore implements AutoCloseable {
         if (taskManager != null) {
             taskManager.removeListener(recorder);
         }
+        if (fleet != null) {
+            taskManager.removeListener(fleet.clusterListener);
+            fleet.stopThreads();
+        }
         if (writer != null) {
             writer.abandon();
         }
@@ -382,6 +456,10 @@ public final class HistoryStore implements AutoCloseable {
         }
         if (writer != null) {
             writer.stop();
+        }
+        if (fleet != null) {
+            taskManager.removeListener(fleet.clusterListener);
+            fleet.close();
         }
         closed = true;
         health.closed();
@@ -439,8 +517,75 @@ public final class HistoryStore implements AutoCloseable {
         private Clock clock;
         private Ticker ticker;
         private boolean manualWriter;
+        private String advertiseAddress;
+        private Duration leaseInterval;
+        private Duration leaseDuration;
+        private Duration pollInterval;
+        private Clock leaseClock;
 
         private Builder() {
+        }
+
+        /**
+         * Fleet (PostgreSQL only): how other nodes and clients reach this server, {@code HOST:PORT}
+         * (default the node name). Shown as the {@code node} of this server's tasks on every node.
+         */
+        public Builder advertiseAddress(String address) {
+            Objects.requireNonNull(address, "advertiseAddress");
+            if (address.isBlank() || address.length() > 255 || address.chars().anyMatch(ch -> ch <= 0x20 || ch == 0x7f)) {
+                throw new IllegalArgumentException("advertiseAddress must be 1 to 255 printable characters without "
+                        + "spaces, got '" + address + "'");
+            }
+            this.advertiseAddress = set("advertiseAddress", this.advertiseAddress, address);
+            return this;
+        }
+
+        /**
+         * Fleet (PostgreSQL only): how often this node renews its lease and looks for lost nodes
+         * (default 1 s); between 10 ms and 1 hour, and less than the lease duration.
+         */
+        public Builder leaseInterval(Duration interval) {
+            this.leaseInterval = set("leaseInterval", this.leaseInterval,
+                    range("leaseInterval", interval, Duration.ofMillis(10), Duration.ofHours(1)));
+            return this;
+        }
+
+        /**
+         * Fleet (PostgreSQL only): how long a lease lasts past its renewal (default 10 s): a node
+         * that does not renew for this long is lost, and its unfinished tasks are recorded as failed by
+         * one survivor. Between 100 ms and 1 day, and more than the lease interval.
+         */
+        public Builder leaseDuration(Duration duration) {
+            this.leaseDuration = set("leaseDuration", this.leaseDuration,
+                    range("leaseDuration", duration, Duration.ofMillis(100), Duration.ofDays(1)));
+            return this;
+        }
+
+        /**
+         * Fleet (PostgreSQL only): how often this node reads the abort requests addressed to it and the
+         * final states of the other nodes' tasks it waits for, in case it missed their notification
+         * (default 2 s); between 10 ms and 1 day.
+         */
+        public Builder pollInterval(Duration interval) {
+            this.pollInterval = set("pollInterval", this.pollInterval,
+                    range("pollInterval", interval, Duration.ofMillis(10), Duration.ofDays(1)));
+            return this;
+        }
+
+        /**
+         * Fleet (PostgreSQL only), for tests: lease times are the database's clock shifted by this
+         * clock's offset from the real time, so that moving a fake clock forward makes leases expire
+         * without waiting. By default the database's clock alone: never a node's.
+         */
+        public Builder leaseClock(Clock clock) {
+            this.leaseClock = set("leaseClock", this.leaseClock, Objects.requireNonNull(clock, "leaseClock"));
+            return this;
+        }
+
+        FleetSettings fleetSettings(String node) {
+            return new FleetSettings(advertiseAddress != null ? advertiseAddress : node,
+                    or(leaseInterval, Duration.ofSeconds(1)), or(leaseDuration, Duration.ofSeconds(10)),
+                    or(pollInterval, Duration.ofSeconds(2)), leaseClock);
         }
 
         /**
@@ -621,6 +766,18 @@ public final class HistoryStore implements AutoCloseable {
             }
             if (sqliteDirectory != null && (user != null || password != null)) {
                 throw new IllegalStateException("user and password are for postgres(url), not sqlite(directory)");
+            }
+            String fleetSetting = advertiseAddress != null ? "advertiseAddress" : leaseInterval != null ? "leaseInterval"
+                    : leaseDuration != null ? "leaseDuration" : pollInterval != null ? "pollInterval"
+                    : leaseClock != null ? "leaseClock" : null;
+            if (fleetSetting != null && sqliteDirectory != null) {
+                throw new IllegalStateException(fleetSetting + " is for a fleet on postgres(url); sqlite(directory) "
+                        + "serves one node only");
+            }
+            FleetSettings fleet = fleetSettings("-");
+            if (fleet.leaseInterval().compareTo(fleet.leaseDuration()) >= 0) {
+                throw new IllegalStateException("leaseInterval (" + fleet.leaseInterval() + ") must be shorter than "
+                        + "leaseDuration (" + fleet.leaseDuration() + "): a node would lose its lease between renewals");
             }
             Settings settings = new Settings(
                     nodeName != null ? nodeName : defaultNodeName(),

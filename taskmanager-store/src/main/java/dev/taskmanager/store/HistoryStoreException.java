@@ -7,6 +7,11 @@ package dev.taskmanager.store;
 public class HistoryStoreException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** An error without an underlying cause (a refusal the store decided itself). */
+    public HistoryStoreException(String message) {
+        super(message);
+    }
+
     /** An error with its cause. */
     public HistoryStoreException(String message, Throwable cause) {
         super(message, cause);

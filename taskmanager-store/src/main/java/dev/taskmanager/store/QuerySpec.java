@@ -38,11 +38,13 @@ import java.util.UUID;
  * @param descending      newest (or highest) first
  * @param limit           the most tasks a page holds
  * @param after           the key the page starts strictly after, or null for the first page
+ * @param node            only the tasks of this node ({@code tasks.node}), or null for every node's
  */
 record QuerySpec(String module, Set<String> states, String type, String kind, String scope, String keyspace,
                  String table, String entityPrefix, UUID parent, Map<String, String> labels, Instant createdFrom,
                  Instant createdTo, Instant finishedFrom, Instant finishedTo, Boolean userTask,
-                 boolean includeInternal, boolean bySequence, boolean descending, int limit, Key after) {
+                 boolean includeInternal, boolean bySequence, boolean descending, int limit, Key after,
+                 String node) {
 
     /** An ordering key: a task's {@code (sequence_number, created, id)}. */
     record Key(long sequenceNumber, Instant created, UUID id) {
@@ -121,6 +123,7 @@ record QuerySpec(String module, Set<String> states, String type, String kind, St
         List<String> c = new ArrayList<>();
         String no = dialect instanceof Dialect.Postgres ? "false" : "0";
         String yes = dialect instanceof Dialect.Postgres ? "true" : "1";
+        equal(c, params, "node", node);
         equal(c, params, "module", module);
         equal(c, params, "type", type);
         equal(c, params, "kind", kind == null ? null : kind.toLowerCase(Locale.ROOT));

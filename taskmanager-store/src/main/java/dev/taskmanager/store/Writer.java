@@ -74,6 +74,8 @@ final class Writer {
     private final Map<UUID, Long> checkpointed = new HashMap<>();
     private final ConcurrentLinkedQueue<CompletableFuture<Boolean>> flushes = new ConcurrentLinkedQueue<>();
     private final long checkpointNanos;
+    /** In a fleet: announce the final states each transaction writes ({@link Fleet#notifyFinals}). */
+    volatile boolean announceFinals;
     private volatile boolean stopping;
     private volatile boolean abandoned;
     /** Tasks taken from the dirty map and being written: still pending for {@link StoreHealth}. */
@@ -306,6 +308,11 @@ final class Writer {
         for (CompletableFuture<Boolean> f; (f = flushes.poll()) != null; ) {
             flushing.add(f);
         }
+        if (rescan) {
+            // before this round's writes, so that a flush requested now covers what is marked again
+            rescan = false;
+            markRegistered();
+        }
         boolean everything = !flushing.isEmpty();
         boolean backlog = false;
         boolean ok = true;
@@ -324,10 +331,6 @@ final class Writer {
         }
         if (ok && now - lastHeartbeat >= checkpointNanos) {
             ok = heartbeat(now);
-        }
-        if (ok && rescan) {
-            rescan = false;
-            markRegistered();
         }
         if (ok && !backlog && now - nextPurge >= 0) {
             backlog = purgeStep(now);
@@ -440,6 +443,15 @@ final class Writer {
                 s.addBatch();
             }
             s.executeBatch();
+        }
+        if (announceFinals) {
+            List<UUID> finals = new ArrayList<>();
+            for (Pending p : batch) {
+                if (p.status.state().isTerminal()) {
+                    finals.add(p.id);
+                }
+            }
+            Fleet.notifyFinals(c, finals);
         }
         try (PreparedStatement s = c.prepareStatement(HEARTBEAT)) {
             s.setLong(1, written);
