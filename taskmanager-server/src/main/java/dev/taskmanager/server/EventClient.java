@@ -2,8 +2,11 @@ package dev.taskmanager.server;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.AbstractEndPoint;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.EofException;
@@ -27,9 +30,18 @@ import org.eclipse.jetty.util.Callback;
  * {@code reset} and ends the stream, and the connection is closed. A client whose pending write makes
  * no progress for the connection's idle timeout is cut off by Jetty. Either way it counts as dropped.
  *
+ * <p><b>Departure.</b> HTTP/1.1 gives no event when a client closes a connection whose response is
+ * being written: Jetty does not read the socket then, and a write to a closed connection may succeed
+ * once more before it fails. So the client registers its own read interest on the socket (a
+ * {@link Departure}): when the socket turns readable, a one-byte non-blocking read on the selector
+ * finds the end of stream, and the client is closed at once, its slot, metrics and connection freed
+ * without waiting for a heartbeat. The interest is withdrawn before the response completes, so Jetty
+ * finds the connection as it left it. Plain sockets only, and only a request without a body (as
+ * {@link Waiters}); others are found by the heartbeat's write failing.
+ *
  * <p><b>Liveness.</b> A heartbeat comment goes out when one is due and nothing else is sent. At each
- * heartbeat (and each idle timeout) the socket is probed with a one-byte non-blocking read, as
- * {@link Waiters} probes: end of stream means the client left, and its state is removed at once.
+ * heartbeat (and each idle timeout) the socket is also probed with a one-byte non-blocking read, in
+ * case the departure watch could not be set.
  *
  * <p><b>Threading.</b> {@code state} serialises everything: {@code SCHEDULED} (a pump is queued or
  * running), {@code WRITING} (a write is in flight), {@code IDLE} (nothing to do) and {@code CLOSED}.
@@ -67,10 +79,13 @@ final class EventClient implements Runnable, Callback {
     private byte[] preamble;
     private RetainableByteBuffer inFlight;
     private boolean lastWrite;
-    private boolean probing = true;
+    private volatile boolean probing = true;
     /** The thread running the pump now, so that a write completing on it continues the turn. */
     private volatile Thread pumpThread;
     private boolean completedInline;
+
+    /** Set while this client's {@link Departure} is registered with the socket; guarded by itself. */
+    private final Departure departure = new Departure();
 
     private volatile boolean heartbeatDue;
     private volatile boolean probeDue;
@@ -109,6 +124,14 @@ final class EventClient implements Runnable, Callback {
         probeDue = true;
         wake();
         return false; // a quiet stream is not a dead one
+    }
+
+    /**
+     * Starts watching the socket for the client's departure (see the class comment); once the client
+     * is registered with the stream, so that a departure found at once can remove it.
+     */
+    void watchDeparture() {
+        departure.watch();
     }
 
     /** Ends the stream after the write in flight, if any; the server is stopping. */
@@ -232,6 +255,7 @@ final class EventClient implements Runnable, Callback {
     private void finish() {
         if (state.compareAndSet(SCHEDULED, CLOSED)) {
             stream.remove(this);
+            departure.withdraw();
             callback.succeeded();
         }
     }
@@ -296,6 +320,7 @@ final class EventClient implements Runnable, Callback {
         if (lastWrite) {
             if (state.compareAndSet(WRITING, CLOSED)) {
                 stream.remove(this);
+                departure.withdraw();
                 callback.succeeded();
             }
             return;
@@ -339,8 +364,101 @@ final class EventClient implements Runnable, Callback {
             stream.dropped();
         }
         stream.remove(this);
+        departure.withdraw();
         LOG.log(System.Logger.Level.DEBUG, "Event stream client closed: {0}", failure.toString());
         callback.failed(failure);
+    }
+
+    private EndPoint endPoint() {
+        return request.getConnectionMetaData().getConnection().getEndPoint();
+    }
+
+    /**
+     * The read interest this client holds on its socket while the response is open, so that a
+     * client closing its end is seen when it happens. Runs on the selector: its work is one
+     * non-blocking read; closing the client goes to the writer pool.
+     */
+    private final class Departure implements Callback {
+        /** Whether the interest is (or is about to be) registered and wanted; guarded by {@code this}. */
+        private boolean watching;
+
+        synchronized void watch() {
+            EndPoint endPoint = endPoint();
+            boolean hasBody = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH) > 0
+                    || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+            if (!(endPoint instanceof SocketChannelEndPoint) || hasBody || state.get() == CLOSED) {
+                return;
+            }
+            watching = true; // before registering: a registration that fails at once calls failed() here
+            if (!endPoint.tryFillInterested(this)) {
+                watching = false;
+            }
+        }
+
+        /** Whether the interest is registered: the socket is watched, and a probe would only race with it. */
+        synchronized boolean active() {
+            return watching;
+        }
+
+        /**
+         * Withdraws the interest, before the response completes: Jetty aborts a connection it finds
+         * read-interested when a response ends. Idempotent.
+         */
+        synchronized void withdraw() {
+            if (watching) {
+                watching = false;
+                ((AbstractEndPoint) endPoint()).getFillInterest().onFail(new CancellationException("the stream ended"));
+            }
+        }
+
+        /** The socket is readable: the client closed its end, sent something, or nothing (spurious). */
+        @Override
+        public void succeeded() {
+            int read;
+            synchronized (this) {
+                if (!watching) {
+                    return;
+                }
+                try {
+                    read = endPoint().fill(BufferUtil.allocate(1));
+                } catch (IOException e) {
+                    read = -1;
+                }
+                if (read == 0) {
+                    if (!endPoint().tryFillInterested(this)) {
+                        watching = false;
+                    }
+                    return;
+                }
+                watching = false;
+            }
+            if (read > 0) {
+                probing = false; // it sent something after its request, as an event-stream client does not: stop looking
+            } else {
+                gone(new EofException("the client closed the connection"));
+            }
+        }
+
+        /** The connection closed or failed under the interest (or the interest was withdrawn). */
+        @Override
+        public void failed(Throwable failure) {
+            synchronized (this) {
+                if (!watching) {
+                    return;
+                }
+                watching = false;
+            }
+            gone(failure);
+        }
+
+        private void gone(Throwable why) {
+            stream.execute(() -> close(why, false));
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+            return InvocationType.NON_BLOCKING;
+        }
     }
 
     /**
@@ -349,10 +467,10 @@ final class EventClient implements Runnable, Callback {
      * request, which an event-stream client does not: probing stops then.
      */
     private boolean clientGone() {
-        if (!probing) {
+        if (!probing || departure.active()) {
             return false;
         }
-        EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+        EndPoint endPoint = endPoint();
         if (!(endPoint instanceof SocketChannelEndPoint)) {
             probing = false;
             return false;

@@ -178,6 +178,7 @@ final class EventStream implements EventStreamStats {
         opened.incrementAndGet();
         ex.request.addIdleTimeoutListener(client::onIdleTimeout);
         ex.request.addFailureListener(client::onFailure);
+        client.watchDeparture();
         pump(client);
         if (!running) {
             client.end(); // the server began to stop while this one opened
@@ -218,6 +219,15 @@ final class EventStream implements EventStreamStats {
             pool.execute(client);
         } catch (RejectedExecutionException e) {
             client.run();
+        }
+    }
+
+    /** Runs a short non-blocking job on the writer pool (inline once the pool has stopped). */
+    void execute(Runnable job) {
+        try {
+            writers.execute(job);
+        } catch (RejectedExecutionException e) {
+            job.run();
         }
     }
 

@@ -4,14 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskmanager.TaskManager;
 import dev.taskmanager.TrackedTask;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The life of one stream's connection: heartbeats on the stream's clock, cleanup when the client goes
- * away, the server's connection guards (which must not cut a long-lived stream), shutdown, and the
+ * The life of one stream's connection: heartbeats on the stream's clock, cleanup the moment the client
+ * goes away, the server's connection guards (which must not cut a long-lived stream), shutdown, and the
  * access checks every route has.
  */
 class EventConnectionTest {
@@ -32,15 +36,43 @@ class EventConnectionTest {
     }
 
     @Test
-    void aClientThatClosesItsSocketLeavesNoStateAtTheNextHeartbeat() {
-        try (EventServer s = new EventServer()) {
-            SseClient sse = s.open("?module=nothing");
-            assertThat(s.events().connectedClients()).isEqualTo(1);
-            sse.close();
-            s.timer.advance(Duration.ofSeconds(15));
-            Await.until("the closed client is forgotten", () -> s.events().connectedClients() == 0);
+    void clientsThatCloseTheirSocketsAreForgottenAtOnceWithoutWaitingForAHeartbeat() throws Exception {
+        int clients = 100;
+        // The stream's clock never moves here, and the idle timeout is an hour: no heartbeat, no
+        // idle probe and no write can find the closed sockets; only watching the socket can.
+        try (EventServer s = new EventServer(b -> b.metrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+                .idleTimeout(Duration.ofHours(1)))) {
+            InetAddress loopback = InetAddress.getByName("127.0.0.1");
+            List<SseClient> streams = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                streams.add(s.open(i % 2 == 0 ? "" : "?module=nothing"));
+            }
+            Await.until("every stream is registered", () -> s.events().connectedClients() == clients);
+            assertThat(s.server.guard().openFrom(loopback)).isEqualTo(clients);
+            assertThat(s.server.openConnections()).isEqualTo(clients);
+
+            streams.forEach(SseClient::close);
+
+            Await.until("every closed client is forgotten", () -> s.events().connectedClients() == 0);
+            Await.until("every connection is released", () -> s.server.openConnections() == 0
+                    && s.server.guard().openFrom(loopback) == 0);
             assertThat(s.events().droppedClients()).as("leaving is not being dropped").isZero();
+            assertThat(metric(s, "taskmanager_events_clients_active")).isZero();
+            assertThat(metric(s, "taskmanager_events_clients_dropped_total")).isZero();
+
+            SseClient after = s.open("");
+            TrackedTask task = s.running("m");
+            assertThat(after.nextEvent().taskId()).as("the stream still serves").isEqualTo(task.id().toString());
+            after.close();
         }
+    }
+
+    private static double metric(EventServer s, String name) throws Exception {
+        ApiClient.Answer answer = s.client.get("/metrics");
+        assertThat(answer.status()).isEqualTo(200);
+        return PrometheusParser.parseText(answer.body()).stream()
+                .filter(sample -> sample.name().equals(name) && sample.labels().isEmpty())
+                .findFirst().orElseThrow(() -> new AssertionError(name + " not in the scrape")).value();
     }
 
     @Test

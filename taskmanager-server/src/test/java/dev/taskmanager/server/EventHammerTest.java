@@ -25,6 +25,62 @@ class EventHammerTest {
     private static final int TASKS_PER_THREAD = 150;
 
     @Test
+    void clientsLeavingWhileEventsAreWrittenToThemAreForgottenAndTheOneThatStaysMissesNothing() throws Exception {
+        int leaving = 60;
+        try (EventServer s = new EventServer(b -> b.eventBuffer(100_000).idleTimeout(java.time.Duration.ofHours(1)));
+             SseClient staying = s.open("?module=a")) {
+            List<SseClient> streams = new ArrayList<>();
+            for (int i = 0; i < leaving; i++) {
+                streams.add(s.open(i % 3 == 0 ? "?module=a" : ""));
+            }
+            CyclicBarrier start = new CyclicBarrier(THREADS + 1);
+            CountDownLatch done = new CountDownLatch(THREADS + 1);
+            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            Set<String> created = ConcurrentHashMap.newKeySet();
+            for (int t = 0; t < THREADS; t++) {
+                new Thread(() -> {
+                    try {
+                        start.await();
+                        for (int i = 0; i < 100; i++) {
+                            TrackedTask task = s.module("a").task("copy").scope("node").track();
+                            created.add(task.id().toString());
+                            task.start();
+                            task.complete();
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    } finally {
+                        done.countDown();
+                    }
+                }).start();
+            }
+            new Thread(() -> {
+                try {
+                    start.await();
+                    streams.forEach(SseClient::close);
+                } catch (Throwable e) {
+                    failures.add(e);
+                } finally {
+                    done.countDown();
+                }
+            }).start();
+            assertThat(done.await(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(failures).isEmpty();
+
+            Await.until("only the staying client is left", () -> s.events().connectedClients() == 1);
+            TrackedTask marker = s.module("a").task("marker").scope("node").track();
+            marker.start();
+            marker.complete();
+            Map<String, List<String>> byTask = readUntilUnregistered(staying, marker.id().toString());
+            for (String id : created) {
+                assertThat(byTask.get(id)).as("events of %s", id).containsSubsequence("created", "started", "finished");
+            }
+            assertThat(s.events().connectedClients()).isEqualTo(1);
+            assertThat(s.events().droppedClients()).as("leaving is not being dropped").isZero();
+        }
+    }
+
+    @Test
     void concurrentChangesReachEveryClientCompleteAndInOrder() throws Exception {
         try (EventServer s = new EventServer(b -> b.eventBuffer(100_000));
              SseClient all = s.open("");
