@@ -1,5 +1,5 @@
 /**
- * The task manager over HTTP: the ScyllaDB-compatible REST API (SPEC.md §12) and the test API
+ * The task manager over HTTP: the ScyllaDB-compatible REST API ({@code docs/spec.md} §12) and the test API
  * (§13), so that ScyllaDB tooling, {@code nodetool tasks}, {@code curl} and our CLI work unchanged;
  * and beside it the v2 API ({@code docs/api-v2.md}): filters, signed page tokens, waits and aborts
  * with a reason, RFC 9457 problems.
