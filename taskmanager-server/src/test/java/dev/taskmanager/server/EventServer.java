@@ -8,6 +8,8 @@ import dev.taskmanager.TaskModule;
 import dev.taskmanager.TrackedTask;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
@@ -53,6 +55,18 @@ final class EventServer implements AutoCloseable {
         assertThat(sse.next().retry()).isEqualTo("3000");
         Await.until("the stream is registered", () -> events().openedCount() > before);
         return sse;
+    }
+
+    /** Returns once every change the tasks made so far has been turned into events (the dispatcher ran past them). */
+    void dispatched() {
+        CountDownLatch done = new CountDownLatch(1);
+        events().onDispatcher(done::countDown);
+        try {
+            assertThat(done.await(20, TimeUnit.SECONDS)).as("the dispatcher caught up").isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     TaskModule module(String name) {
