@@ -47,8 +47,12 @@ final class EventServer implements AutoCloseable {
         return server.port();
     }
 
-    /** Opens a stream with the given query ({@code ""} or {@code "?module=x"}) and reads up to its retry line. */
+    /**
+     * Opens a stream with the given query ({@code ""} or {@code "?module=x"}) and reads up to its retry
+     * line. The changes made before are dispatched first, so none of them reaches the new stream.
+     */
     SseClient open(String query, String... headerLines) {
+        dispatched();
         long before = events().openedCount();
         SseClient sse = SseClient.open(port(), EventStream.PATH + query, headerLines);
         assertThat(sse.status()).as("status of %s", query).isEqualTo(200);
