@@ -64,18 +64,9 @@ class DashboardBrowserTest {
     @AfterEach
     void theConsoleStayedClean() {
         browser.resize(Browser.DESKTOP);
-        List<String> errors = unexpected(browser.consoleErrors());
+        List<String> errors = new ArrayList<>(browser.consoleErrors());
         errors.removeIf(error -> expectedConsoleErrors.stream().anyMatch(error::contains));
         assertThat(errors).isEmpty();
-    }
-
-    /**
-     * The console errors a test did not expect. Until the event stream is merged, the browser reports
-     * each refused {@code GET /v2/events} (404) as a failed load; the page handles it ("No live updates").
-     */
-    static List<String> unexpected(List<String> errors) {
-        return errors.stream().filter(error -> !(error.contains("/v2/events") && error.contains("404")))
-                .collect(Collectors.toCollection(ArrayList::new));
     }
 
     @Test

@@ -1,15 +1,10 @@
 package dev.taskmanager.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,13 +60,11 @@ class DashboardLiveTest {
 
     @AfterEach
     void theConsoleStayedClean() {
-        assertThat(DashboardBrowserTest.unexpected(browser.consoleErrors())).isEmpty();
+        assertThat(browser.consoleErrors()).isEmpty();
     }
 
     @Test
     void theProgressShownChangesWithoutAReloadOnTheTaskPageAndInTheList() throws Exception {
-        // Live updates come from GET /v2/events (branch events); until it is merged this server has none.
-        assumeTrue(servesEvents(), "needs the event stream, GET /v2/events, which this build does not serve yet");
         String id = startManifest("slow", 24 << 20);
         try {
             browser.open(url("/ui/tasks/" + id));
@@ -178,14 +171,6 @@ class DashboardLiveTest {
         FilesEndToEndTest.write(directory.resolve("big.bin"), bytes, name.hashCode());
         return server.postOk("/files/manifest?path=" + directory + "&output=" + data.resolve(name + ".sha256"))
                 .replace("\"", "");
-    }
-
-    /** Whether the server has the event stream: the answer's head is enough (its body never ends). */
-    private static boolean servesEvents() throws Exception {
-        HttpResponse<InputStream> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(url("/v2/events"))).build(), HttpResponse.BodyHandlers.ofInputStream());
-        answer.body().close();
-        return answer.statusCode() != 404;
     }
 
     private static void writeManifest(Path tree, Path manifest) throws Exception {

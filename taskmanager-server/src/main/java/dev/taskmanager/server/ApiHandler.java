@@ -1,6 +1,7 @@
 package dev.taskmanager.server;
 
 import dev.taskmanager.TaskManager;
+import dev.taskmanager.micrometer.EventStreamMetrics;
 import dev.taskmanager.micrometer.TaskManagerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -27,13 +28,16 @@ import org.eclipse.jetty.util.Callback;
  * a module stop, extensions) are marked blocking and handed to Jetty's thread pool.
  * Waits hold no thread at all ({@link Waiters}), nor does reading a v2 request's body.
  *
+ * <p>{@code GET /v2/events} is served by the {@link EventStream}, which holds no thread per client either.
+ *
  * <p><b>Access.</b> Before routing, every request in the API's namespaces passes the
  * {@link AccessPolicy}: allowed {@code Host}, no cross-origin write, the bearer token if one is set.
  * The dashboard's files under {@code /ui/} ({@link Dashboard}) pass the first two only.
  *
  * <p><b>Metrics.</b> With a registry in its options it serves {@code GET /metrics}
  * ({@link MetricsRoute}) and, while started, keeps the task manager's meters bound to it
- * ({@link TaskManagerMetrics}). Every routed request carries its route's template in a request
+ * ({@link TaskManagerMetrics}) and the event stream's ({@link EventStreamMetrics}: clients connected and
+ * dropped). Every routed request carries its route's template in a request
  * attribute, the {@code uri} tag of the request timer ({@link RouteTags}).
  *
  * <p><b>Limits.</b> A request that declares a body of more than {@value #MAX_BODY_BYTES} bytes is
@@ -50,12 +54,14 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     private final ApiContext context;
     private final Router router = new Router();
     private final Waiters waiters;
+    private final EventStream events;
     private final TestApi testApi;
     private final byte[] openApi;
     private final AccessPolicy access;
     private final TaskManager taskManager;
     private final PrometheusMeterRegistry metrics;
     private TaskManagerMetrics taskMetrics;
+    private EventStreamMetrics eventMetrics;
     private final Dashboard dashboard;
     private final boolean servesRoot;
 
@@ -77,6 +83,8 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         PageTokens tokens = options.pageTokenKey() != null ? new PageTokens(options.pageTokenKey())
                 : PageTokens.withRandomKey();
         new V2Routes(context, waiters, options.taskSources(), tokens).addTo(router);
+        this.events = new EventStream(taskManager, options.nodeAddress(), options.eventSettings());
+        events.addTo(router);
         this.testApi = options.testApiEnabled() ? new TestApi(context) : null;
         if (testApi != null) {
             testApi.addTo(router);
@@ -271,9 +279,12 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         if (testApi != null) {
             testApi.start();
         }
+        events.start(getServer().getScheduler());
         if (metrics != null) {
             taskMetrics = TaskManagerMetrics.builder(taskManager).build();
             taskMetrics.bindTo(metrics);
+            eventMetrics = new EventStreamMetrics(events);
+            eventMetrics.bindTo(metrics);
         }
         super.doStart();
     }
@@ -283,8 +294,11 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         if (taskMetrics != null) {
             taskMetrics.close();
             taskMetrics = null;
+            eventMetrics.close();
+            eventMetrics = null;
         }
         waiters.close();
+        events.close();
         if (testApi != null) {
             testApi.stop();
         }
@@ -294,6 +308,11 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     /** Answers pending waits with 503 and refuses new ones; the first step of a graceful stop. */
     void closeWaiters() {
         waiters.close();
+    }
+
+    /** Ends every event stream and stops listening; part of a graceful stop, before the server drains requests. */
+    void closeEventStreams() {
+        events.close();
     }
 
     /** Ends every running test task (failed, aborted) so that stopping the manager need not wait for them. */
@@ -310,6 +329,10 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
 
     Waiters waiters() {
         return waiters;
+    }
+
+    EventStream events() {
+        return events;
     }
 
     Router router() {

@@ -1,7 +1,9 @@
 package dev.taskmanager.server;
 
+import dev.taskmanager.Ticker;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -23,6 +25,15 @@ public final class ApiOptions {
     /** How many large answers may be written at once by default; see {@link Builder#maxConcurrentListings}. */
     public static final int DEFAULT_MAX_CONCURRENT_LISTINGS = 8;
 
+    /** How many recent events the event stream keeps by default; see {@link Builder#eventBuffer}. */
+    public static final int DEFAULT_EVENT_BUFFER = 10_000;
+    /** The most bytes of rendered events the event stream keeps; see {@link Builder#eventBuffer}. */
+    public static final long EVENT_BUFFER_BYTES = 64L * 1024 * 1024;
+    /** How many progress events a task gets per second at most, by default; see {@link Builder#progressEventsPerSecond}. */
+    public static final int DEFAULT_PROGRESS_EVENTS_PER_SECOND = 4;
+    /** How often a quiet event stream gets a heartbeat by default; see {@link Builder#eventHeartbeat}. */
+    public static final Duration DEFAULT_EVENT_HEARTBEAT = Duration.ofSeconds(15);
+
     private final boolean testApi;
     private final String nodeAddress;
     private final int maxConcurrentListings;
@@ -33,6 +44,7 @@ public final class ApiOptions {
     private final PrometheusMeterRegistry metrics;
     private final List<String> openApiFragments;
     private final List<TaskSource> taskSources;
+    private final EventSettings eventSettings;
     private final boolean dashboard;
     private final byte[] pageTokenKey;
 
@@ -49,6 +61,13 @@ public final class ApiOptions {
         this.allowedHosts = builder.allowedHosts == null ? null : Set.copyOf(builder.allowedHosts);
         this.crossOriginChecks = builder.crossOriginChecks;
         this.bearerToken = builder.bearerToken;
+        int lag = builder.maxEventClientLag != null ? builder.maxEventClientLag : builder.eventBuffer;
+        if (lag > builder.eventBuffer) {
+            throw new IllegalArgumentException("max event client lag " + lag + " exceeds the event buffer of "
+                    + builder.eventBuffer + " events: a client cannot be further behind than the buffer reaches");
+        }
+        this.eventSettings = new EventSettings(builder.eventBuffer, EVENT_BUFFER_BYTES, builder.progressEventsPerSecond,
+                builder.eventHeartbeat, lag, builder.eventTicker, builder.eventTimer);
     }
 
     /** A builder with everything at its default: no test API, node {@value #DEFAULT_NODE_ADDRESS}, no extensions. */
@@ -108,6 +127,11 @@ public final class ApiOptions {
         return taskSources;
     }
 
+    /** The event stream's bounds and clocks. */
+    EventSettings eventSettings() {
+        return eventSettings;
+    }
+
     /** A route added by another module. */
     record ExtensionRoute(String method, String path, ExtensionHandler handler) {
     }
@@ -123,11 +147,85 @@ public final class ApiOptions {
         private Set<String> allowedHosts;
         private boolean crossOriginChecks = true;
         private String bearerToken;
+        private int eventBuffer = DEFAULT_EVENT_BUFFER;
+        private Integer maxEventClientLag;
+        private int progressEventsPerSecond = DEFAULT_PROGRESS_EVENTS_PER_SECOND;
+        private Duration eventHeartbeat = DEFAULT_EVENT_HEARTBEAT;
+        private Ticker eventTicker = Ticker.SYSTEM;
+        private EventTimer eventTimer;
         private PrometheusMeterRegistry metrics;
         private boolean dashboard = true;
         private byte[] pageTokenKey;
 
         private Builder() {
+        }
+
+        /**
+         * How many recent events {@code GET /v2/events} keeps (default
+         * {@value ApiOptions#DEFAULT_EVENT_BUFFER}, and never more than {@value ApiOptions#EVENT_BUFFER_BYTES}
+         * bytes of them): a client that reconnects with {@code Last-Event-ID} gets the events it missed
+         * from here, and a client further behind than this has lost events and is reset. One shared
+         * buffer, whatever the number of clients.
+         *
+         * @throws IllegalArgumentException if not from 16 to 10,000,000
+         */
+        public Builder eventBuffer(int events) {
+            if (events < 16 || events > 10_000_000) {
+                throw new IllegalArgumentException("event buffer must be from 16 to 10000000 events, got " + events);
+            }
+            this.eventBuffer = events;
+            return this;
+        }
+
+        /**
+         * How many events an event-stream client may fall behind the newest before it is sent a
+         * {@code reset} and disconnected (default: the whole {@linkplain #eventBuffer event buffer}).
+         *
+         * @throws IllegalArgumentException if less than 1 (more than the buffer is refused when built)
+         */
+        public Builder maxEventClientLag(int events) {
+            if (events < 1) {
+                throw new IllegalArgumentException("max event client lag must be at least 1 event, got " + events);
+            }
+            this.maxEventClientLag = events;
+            return this;
+        }
+
+        /**
+         * How many progress events one task gets per second at most on the event stream (default
+         * {@value ApiOptions#DEFAULT_PROGRESS_EVENTS_PER_SECOND}); reports in between are coalesced, the
+         * newest state winning, so a million-file job does not flood clients.
+         *
+         * @throws IllegalArgumentException if not from 1 to 1000
+         */
+        public Builder progressEventsPerSecond(int perSecond) {
+            if (perSecond < 1 || perSecond > 1000) {
+                throw new IllegalArgumentException("progress events per second must be from 1 to 1000, got " + perSecond);
+            }
+            this.progressEventsPerSecond = perSecond;
+            return this;
+        }
+
+        /**
+         * How often an event stream with nothing else to send gets a {@code : heartbeat} comment (default
+         * 15 seconds), so that proxies and idle timeouts keep the connection; each heartbeat also
+         * checks that the client is still there.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder eventHeartbeat(Duration interval) {
+            if (Objects.requireNonNull(interval, "interval").isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("event heartbeat must be positive, got " + interval);
+            }
+            this.eventHeartbeat = interval;
+            return this;
+        }
+
+        /** The clock and timers of the event stream's coalescing and heartbeats; for tests. */
+        Builder eventTime(Ticker ticker, EventTimer timer) {
+            this.eventTicker = Objects.requireNonNull(ticker, "ticker");
+            this.eventTimer = Objects.requireNonNull(timer, "timer");
+            return this;
         }
 
         /**
@@ -313,7 +411,11 @@ public final class ApiOptions {
             return this;
         }
 
-        /** The options. */
+        /**
+         * The options.
+         *
+         * @throws IllegalArgumentException if the max event client lag exceeds the event buffer
+         */
         public ApiOptions build() {
             return new ApiOptions(this);
         }

@@ -135,19 +135,8 @@ final class ListRequest {
     private static Map<String, String> filters(QueryParams params, TaskQuery.Builder builder) {
         Map<String, String> canonical = new TreeMap<>();
         params.nonEmpty("module").ifPresent(v -> canonical.put("module", set(builder::module, v)));
-        List<String> states = params.all("state");
-        if (!states.isEmpty()) {
-            EnumSet<TaskQuery.State> selected = EnumSet.noneOf(TaskQuery.State.class);
-            for (String given : states) {
-                for (String name : given.split(",", -1)) {
-                    TaskQuery.State state = TaskQuery.State.fromWireName(name.trim());
-                    if (state == null) {
-                        throw Params.invalid("state", given, "expected one or more of created, running, stalled, "
-                                + "abort_requested, done, failed, aborted (repeat the parameter or separate with ',')");
-                    }
-                    selected.add(state);
-                }
-            }
+        EnumSet<TaskQuery.State> selected = states(params);
+        if (!selected.isEmpty()) {
             builder.states(selected.toArray(new TaskQuery.State[0]));
             canonical.put("state", selected.toString());
         }
@@ -224,6 +213,25 @@ final class ListRequest {
         builder.includeInternal(internal);
         canonical.put("internal", Boolean.toString(internal));
         return canonical;
+    }
+
+    /**
+     * The repeatable, comma-separated {@code state} parameter (shared with the event stream's filter);
+     * empty when not given.
+     */
+    static EnumSet<TaskQuery.State> states(QueryParams params) {
+        EnumSet<TaskQuery.State> selected = EnumSet.noneOf(TaskQuery.State.class);
+        for (String given : params.all("state")) {
+            for (String name : given.split(",", -1)) {
+                TaskQuery.State state = TaskQuery.State.fromWireName(name.trim());
+                if (state == null) {
+                    throw Params.invalid("state", given, "expected one or more of created, running, stalled, "
+                            + "abort_requested, done, failed, aborted (repeat the parameter or separate with ',')");
+                }
+                selected.add(state);
+            }
+        }
+        return selected;
     }
 
     /** An "after" must come before a "before": otherwise the range holds nothing, which is a mistake. */

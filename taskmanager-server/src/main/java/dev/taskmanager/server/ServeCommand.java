@@ -25,7 +25,8 @@ import java.util.function.Consumer;
  *       [--allowed-hosts H,...] [--auth-token-file FILE]
  *       [--tls-keystore FILE [--tls-keystore-password-file FILE] | --tls-cert FILE --tls-key FILE]
  *       [--max-connections N] [--max-connections-per-address N] [--request-header-timeout S]
- *       [--max-concurrent-listings N] [--help]
+ *       [--max-concurrent-listings N]
+ *       [--event-buffer N] [--event-client-lag N] [--event-progress-rate N] [--event-heartbeat S] [--help]
  * </pre>
  *
  * <p><b>Stopping.</b> SIGTERM and SIGINT start a graceful stop while the JVM is still fully up: the
@@ -246,6 +247,18 @@ public final class ServeCommand {
                 case "--allowed-hosts":
                     o.allowedHosts = hosts(flag, value);
                     break;
+                case "--event-buffer":
+                    o.eventBuffer = (int) number(flag, value, 16, 10_000_000);
+                    break;
+                case "--event-client-lag":
+                    o.eventClientLag = (int) number(flag, value, 1, 10_000_000);
+                    break;
+                case "--event-progress-rate":
+                    o.eventProgressRate = (int) number(flag, value, 1, 1000);
+                    break;
+                case "--event-heartbeat":
+                    o.eventHeartbeatSeconds = number(flag, value, 1, 3_600);
+                    break;
                 case "--auth-token-file":
                     o.authTokenFile = path(flag, value);
                     break;
@@ -264,12 +277,17 @@ public final class ServeCommand {
             }
         }
         checkTls(o, env);
+        if (o.eventClientLag != null && o.eventClientLag > o.eventBuffer) {
+            throw new IllegalArgumentException("option '--event-client-lag' (" + o.eventClientLag + ") exceeds "
+                    + "'--event-buffer' (" + o.eventBuffer + "): a client cannot be further behind than the buffer reaches");
+        }
         return o;
     }
 
     private static final Set<String> VALUED = Set.of("--api-address", "--api-port", "--shards",
             "--task-ttl-in-seconds", "--user-task-ttl-in-seconds", "--shutdown-timeout", "--max-concurrent-listings",
             "--max-connections", "--max-connections-per-address", "--request-header-timeout", "--allowed-hosts",
+            "--event-buffer", "--event-client-lag", "--event-progress-rate", "--event-heartbeat",
             "--auth-token-file", "--tls-keystore", "--tls-keystore-password-file", "--tls-cert", "--tls-key");
 
     private static void checkTls(ServerOptions o, Map<String, String> env) {
@@ -380,6 +398,16 @@ public final class ServeCommand {
                         + TaskManagerServer.DEFAULT_REQUEST_HEADER_TIMEOUT.getSeconds() + ")",
                 "  --max-concurrent-listings N      large listings written at once; more get 503 (default "
                         + ApiOptions.DEFAULT_MAX_CONCURRENT_LISTINGS + ")",
+                "",
+                "Event stream, GET /v2/events (see docs/events.md):",
+                "  --event-buffer N                 recent events kept for clients that resume (default "
+                        + ApiOptions.DEFAULT_EVENT_BUFFER + ")",
+                "  --event-client-lag N             events a client may fall behind before it is reset and",
+                "                                   disconnected (default: the event buffer)",
+                "  --event-progress-rate N          progress events per task per second at most (default "
+                        + ApiOptions.DEFAULT_PROGRESS_EVENTS_PER_SECOND + ")",
+                "  --event-heartbeat S              seconds between heartbeats of a quiet stream (default "
+                        + ApiOptions.DEFAULT_EVENT_HEARTBEAT.getSeconds() + ")",
                 "",
                 "  --help                           print this help",
                 "",

@@ -33,6 +33,10 @@ public final class ServerOptions {
     int maxConnections = TaskManagerServer.DEFAULT_MAX_CONNECTIONS;
     int maxConnectionsPerAddress = TaskManagerServer.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
     long requestHeaderTimeoutSeconds = TaskManagerServer.DEFAULT_REQUEST_HEADER_TIMEOUT.getSeconds();
+    int eventBuffer = ApiOptions.DEFAULT_EVENT_BUFFER;
+    Integer eventClientLag;
+    int eventProgressRate = ApiOptions.DEFAULT_PROGRESS_EVENTS_PER_SECOND;
+    long eventHeartbeatSeconds = ApiOptions.DEFAULT_EVENT_HEARTBEAT.getSeconds();
     List<String> allowedHosts = List.of();
     Path authTokenFile;
     Path tlsKeyStore;
@@ -120,6 +124,26 @@ public final class ServerOptions {
         return Duration.ofSeconds(requestHeaderTimeoutSeconds);
     }
 
+    /** {@code --event-buffer}: recent events kept for resuming clients (default {@value ApiOptions#DEFAULT_EVENT_BUFFER}). */
+    public int eventBuffer() {
+        return eventBuffer;
+    }
+
+    /** {@code --event-client-lag}: how far an event-stream client may fall behind (default: the event buffer). */
+    public int eventClientLag() {
+        return eventClientLag != null ? eventClientLag : eventBuffer;
+    }
+
+    /** {@code --event-progress-rate}: progress events per task per second at most (default {@value ApiOptions#DEFAULT_PROGRESS_EVENTS_PER_SECOND}). */
+    public int eventProgressRate() {
+        return eventProgressRate;
+    }
+
+    /** {@code --event-heartbeat}: how often a quiet event stream gets a heartbeat (default 15 s). */
+    public Duration eventHeartbeat() {
+        return Duration.ofSeconds(eventHeartbeatSeconds);
+    }
+
     /** {@code --allowed-hosts}: extra host names the server answers to (default none). */
     public List<String> allowedHosts() {
         return allowedHosts;
@@ -162,6 +186,10 @@ public final class ServerOptions {
                 .maxConnections(maxConnections)
                 .maxConnectionsPerAddress(maxConnectionsPerAddress)
                 .requestHeaderTimeout(requestHeaderTimeout())
+                .eventBuffer(eventBuffer)
+                .maxEventClientLag(eventClientLag())
+                .progressEventsPerSecond(eventProgressRate)
+                .eventHeartbeat(eventHeartbeat())
                 .ownsTaskManager(true);
         if (!allowedHosts.isEmpty()) {
             builder.allowedHosts(allowedHosts);

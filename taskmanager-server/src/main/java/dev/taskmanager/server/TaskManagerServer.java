@@ -326,6 +326,19 @@ public final class TaskManagerServer implements AutoCloseable {
         return api.waiters().pendingCount();
     }
 
+    /** How many {@code GET /v2/events} streams are open now; for monitoring. */
+    public int eventStreamClients() {
+        return api.events().connectedClients();
+    }
+
+    /**
+     * How many event-stream clients the server disconnected since it started because they fell behind
+     * (sent a {@code reset}) or took nothing for an idle timeout; for monitoring.
+     */
+    public long droppedEventStreamClients() {
+        return api.events().droppedClients();
+    }
+
     ApiHandler api() {
         return api;
     }
@@ -361,6 +374,7 @@ public final class TaskManagerServer implements AutoCloseable {
             }
         } finally {
             api.closeWaiters();
+            api.closeEventStreams();
             stopQuietly();
             for (AutoCloseable binder : meterBinders) {
                 try {
@@ -575,6 +589,36 @@ public final class TaskManagerServer implements AutoCloseable {
         public Builder tlsPem(Path certificateChain, Path privateKey) {
             this.tls = Tls.fromPem(Objects.requireNonNull(certificateChain, "certificateChain"),
                     Objects.requireNonNull(privateKey, "privateKey"));
+            return this;
+        }
+
+        /** How many recent events the event stream keeps; see {@link ApiOptions.Builder#eventBuffer}. */
+        public Builder eventBuffer(int events) {
+            options.eventBuffer(events);
+            return this;
+        }
+
+        /** How far an event-stream client may fall behind; see {@link ApiOptions.Builder#maxEventClientLag}. */
+        public Builder maxEventClientLag(int events) {
+            options.maxEventClientLag(events);
+            return this;
+        }
+
+        /** Progress events per task per second at most; see {@link ApiOptions.Builder#progressEventsPerSecond}. */
+        public Builder progressEventsPerSecond(int perSecond) {
+            options.progressEventsPerSecond(perSecond);
+            return this;
+        }
+
+        /** The heartbeat of quiet event streams; see {@link ApiOptions.Builder#eventHeartbeat}. */
+        public Builder eventHeartbeat(Duration interval) {
+            options.eventHeartbeat(interval);
+            return this;
+        }
+
+        /** The event stream's clock and timers; for tests. */
+        Builder eventTime(dev.taskmanager.Ticker ticker, EventTimer timer) {
+            options.eventTime(ticker, timer);
             return this;
         }
 

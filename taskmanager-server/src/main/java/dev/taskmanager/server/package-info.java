@@ -1,5 +1,5 @@
 /**
- * The task manager over HTTP: the ScyllaDB-compatible REST API (SPEC.md §12) and the test API
+ * The task manager over HTTP: the ScyllaDB-compatible REST API ({@code docs/spec.md} §12) and the test API
  * (§13), so that ScyllaDB tooling, {@code nodetool tasks}, {@code curl} and our CLI work unchanged;
  * and beside it the v2 API ({@code docs/api-v2.md}): filters, signed page tokens, waits and aborts
  * with a reason, RFC 9457 problems.
@@ -35,6 +35,17 @@
  * (opaque, HMAC-signed, versioned), {@code QueryParams} (strict v2 parameters), {@code JsonBody}
  * (bounded request bodies with jackson-core), {@code Problems} (RFC 9457). Errors of the v2 routes are
  * written as problems by the same mapper as the compat ones ({@code Router.ErrorStyle}).
+ *
+ * <h2>The event stream (issue 10)</h2>
+ * {@code GET /v2/events}, server-sent events of every task change ({@code docs/events.md}):
+ * {@code EventStream} (the route, the clients, the life cycle; its counts are the metrics'
+ * {@code EventStreamStats}), {@code EventFeed} (the core's listener: an O(1) queue on the task's
+ * thread, one dispatcher that renders each event once, per-task progress coalescing),
+ * {@code EventLog} (the one shared ring, bounded in events and bytes, that every client reads at its
+ * own cursor and resumes from), {@code EventClient} (one connection: a cursor and at most one
+ * asynchronous write, pumped by a small fixed pool, no thread per client), {@code EventFilter},
+ * {@code EventFrames} (the {@code text/event-stream} bytes), {@code EventTimer} (heartbeats and
+ * coalescing on the server's scheduler, or a fake one in tests) and {@code EventSettings}.
  *
  * <h2>The web dashboard (issue 10)</h2>
  * {@code Dashboard} serves the page at {@code /ui/} ({@code docs/dashboard.md}): plain ES modules and

@@ -182,9 +182,10 @@ class MetricsEndpointTest {
             assertThat(types).hasSize(51).contains("other", "type-0", "type-49").doesNotContain("type-50");
             assertThat(value(samples, "taskmanager_tasks_finished_total",
                     "module", "chaotic", "type", "other", "outcome", "done")).isEqualTo(10_000 - 50);
-            // per type: running, 3 outcomes, stalls, and the duration's 18 buckets, +Inf, count, sum and max
+            // per type: running, 3 outcomes, stalls, and the duration's 18 buckets, +Inf, count, sum and max;
+            // then the manager's 3 gauges and the event stream's 2 meters (clients, dropped)
             assertThat(samples.stream().filter(s -> s.name().startsWith("taskmanager_")).count())
-                    .as("samples of the task manager's meters").isEqualTo(51 * (5 + 18 + 4) + 3);
+                    .as("samples of the task manager's meters").isEqualTo(51 * (5 + 18 + 4) + 3 + 2);
         }
     }
 

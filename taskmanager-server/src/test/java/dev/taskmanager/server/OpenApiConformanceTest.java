@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Set;
 import java.util.TreeSet;
+import dev.taskmanager.TrackedTask;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -160,6 +161,27 @@ class OpenApiConformanceTest {
         check("DELETE", "/task_manager_test/test_module", "/task_manager_test/test_module");
         check("POST", "/task_manager_test/test_module", "/task_manager_test/test_module");
         check("POST", "/task_manager_test/test_task", "/task_manager_test/test_task?task_id=" + root + "x");
+
+        // the event stream: its answer ends when the server stops
+        ServerFixture streaming = new ServerFixture();
+        try {
+            CompletableFuture<ApiClient.Answer> stream = streaming.client.sendAsync("GET", "/v2/events");
+            Await.until("the stream is open", () -> streaming.server.eventStreamClients() == 1);
+            TrackedTask task = streaming.tm.module("m").task("t").scope("node").track();
+            task.start();
+            task.progress().set(1, 2);
+            task.abort("enough");
+            task.complete();
+            EventStream events = streaming.server.api().events();
+            Await.until("the events are sent", () -> events.feed().pendingChanges() == 0 && events.maxLag() == 0
+                    && events.log().head() >= events.log().oldest() + 4);
+            streaming.close();
+            ApiClient.Answer answer = openApi.check("GET", "/v2/events", stream.get());
+            assertThat(answer.body()).startsWith("retry: 3000\n\n").contains("event: created\n", "event: finished\n");
+        } finally {
+            streaming.close();
+        }
+        check("GET", "/v2/events", "/v2/events?types=nope");
 
         // the document itself and the extension
         check("GET", "/openapi.json", "/openapi.json");

@@ -80,13 +80,43 @@ final class OpenApiValidator {
         } else {
             String mediaType = answer.raw().headers().firstValue("content-type").orElse("").split(";")[0].trim();
             assertThat(content.has(mediaType)).as("media type " + mediaType + " documented: " + where).isTrue();
-            Schema schema = registry.getSchema(SchemaLocation.of(BASE + "#" + pointer + "/content/"
-                    + escape(mediaType) + "/schema"));
-            List<Error> errors = schema.validate(answer.body(), InputFormat.JSON);
-            assertThat(errors).as("schema of " + where).isEmpty();
+            if (mediaType.equals("text/event-stream")) {
+                checkEvents(content.get(mediaType), pointer + "/content/" + escape(mediaType), answer.body(), where);
+            } else {
+                Schema schema = registry.getSchema(SchemaLocation.of(BASE + "#" + pointer + "/content/"
+                        + escape(mediaType) + "/schema"));
+                List<Error> errors = schema.validate(answer.body(), InputFormat.JSON);
+                assertThat(errors).as("schema of " + where).isEmpty();
+            }
         }
         checked.add(method + " " + template + " " + (answer.status() < 400 ? "success" : "error"));
         return answer;
+    }
+
+    /**
+     * A {@code text/event-stream} body: each event's type must be one the media type lists in
+     * {@code x-event-data}, and its {@code data} must validate against the schema given there.
+     */
+    private void checkEvents(JsonNode mediaType, String pointer, String body, String where) {
+        JsonNode types = mediaType.path("x-event-data");
+        assertThat(types.isObject()).as("x-event-data documented: " + where).isTrue();
+        for (String frame : body.split("\n\n")) {
+            String event = null;
+            String data = null;
+            for (String line : frame.split("\n")) {
+                if (line.startsWith("event: ")) {
+                    event = line.substring(7);
+                } else if (line.startsWith("data: ")) {
+                    data = line.substring(6);
+                }
+            }
+            if (event == null) {
+                continue; // retry, heartbeat
+            }
+            assertThat(types.has(event)).as("event type " + event + " documented: " + where).isTrue();
+            Schema schema = registry.getSchema(SchemaLocation.of(BASE + "#" + pointer + "/x-event-data/" + event));
+            assertThat(schema.validate(data, InputFormat.JSON)).as("data of " + event + ": " + where).isEmpty();
+        }
     }
 
     /** The errors of validating {@code json} against a component schema; for the validator's own test. */

@@ -101,7 +101,11 @@ class ServeCommandTest {
             "--tls-key k.pem | option '--tls-key' needs '--tls-cert' too",
             "--tls-keystore k.p12 --tls-cert c.pem --tls-key k.pem | '--tls-keystore' and '--tls-cert'/'--tls-key' do not go together",
             "--tls-keystore-password-file p | option '--tls-keystore-password-file' needs '--tls-keystore'",
-            "--auth-token-file= | invalid value '' for option '--auth-token-file'"})
+            "--auth-token-file= | invalid value '' for option '--auth-token-file'",
+            "--event-buffer 10 | invalid value '10' for option '--event-buffer': out of range",
+            "--event-progress-rate=0 | invalid value '0' for option '--event-progress-rate'",
+            "--event-heartbeat 0 | invalid value '0' for option '--event-heartbeat'",
+            "--event-buffer 100 --event-client-lag 200 | option '--event-client-lag' (200) exceeds '--event-buffer' (100)"})
     void badFlagsExitWith2AndOneLineNamingTheFlagAndValue(String line, String message) {
         String[] args = line.trim().split(" +");
         int code = ServeCommand.run(print(out), print(err), ServeCommand.Customizer.NONE,
@@ -124,6 +128,21 @@ class ServeCommandTest {
         assertThat(options.allowedHosts()).isEmpty();
         assertThat(options.authTokenFile()).isEmpty();
         assertThat(options.tls()).isFalse();
+        assertThat(options.eventBuffer()).isEqualTo(10_000);
+        assertThat(options.eventClientLag()).isEqualTo(10_000);
+        assertThat(options.eventProgressRate()).isEqualTo(4);
+        assertThat(options.eventHeartbeat()).isEqualTo(Duration.ofSeconds(15));
+    }
+
+    @Test
+    void eventStreamFlagsAreAccepted() {
+        ServerOptions o = ServeCommand.parse("--event-buffer", "500", "--event-client-lag=100",
+                "--event-progress-rate", "10", "--event-heartbeat=5");
+        assertThat(o.eventBuffer()).isEqualTo(500);
+        assertThat(o.eventClientLag()).isEqualTo(100);
+        assertThat(o.eventProgressRate()).isEqualTo(10);
+        assertThat(o.eventHeartbeat()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(ServeCommand.parse("--event-buffer", "500").eventClientLag()).as("the buffer by default").isEqualTo(500);
     }
 
     @Test

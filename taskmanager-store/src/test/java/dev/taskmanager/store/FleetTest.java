@@ -360,6 +360,11 @@ class FleetTest {
         TaskStatus ended = waited.get(30, TimeUnit.SECONDS); // by NOTIFY: polls are an hour apart
         assertThat(ended.state()).isEqualTo(TaskState.FAILED);
         assertThat(ended.error()).contains("disk full");
+        // The wait detaches itself in a completion callback, which may run just after get() returns.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (b.fleet().watchedCount() != 0 && System.nanoTime() - deadline < 0) {
+            Thread.onSpinWait();
+        }
         assertThat(b.fleet().watchedCount()).as("nothing left attached").isZero();
         assertThat(a.fleet().remote(task.id())).as("a's own task is not remote to a").isEmpty();
         assertThat(b.fleet().remote(task.id()).orElseThrow().done()).as("ended: answered at once").isDone();

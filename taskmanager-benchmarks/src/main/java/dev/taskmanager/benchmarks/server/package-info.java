@@ -10,6 +10,8 @@
  * {@link dev.taskmanager.benchmarks.server.MemoryFootprint} (memory per task, connection and wait).
  * {@link dev.taskmanager.benchmarks.server.ListLoad} (issue 9) measures {@code GET /v2/tasks} pages
  * over a million tasks: req/s, latency, allocation per page and the live heap while serving.
+ * {@link dev.taskmanager.benchmarks.server.EventLoad} (issue 10) measures {@code GET /v2/events} with
+ * a thousand clients: threads, heap per client, latency to the last client and task throughput.
  * Nothing here runs during {@code mvn verify}.
  */
 package dev.taskmanager.benchmarks.server;

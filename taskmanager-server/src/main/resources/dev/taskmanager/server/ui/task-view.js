@@ -215,9 +215,15 @@ export function mountTask(main, id, ctx) {
     const task = nodes.get(id).task;
     document.title = `${taskName(task)} · Task Manager`;
     title.textContent = taskName(task);
-    replace(crumbs, h('a', {href: uiRoot}, 'Tasks'), ' › ',
-      task.parent_id ? [h('a', {href: taskHref(task.parent_id), class: 'parent-link'}, 'Parent task'), ' › '] : null,
-      h('span', {'aria-current': 'page'}, task.type));
+    // Redrawn only when they change (never, in a task's life): links replaced at every progress event
+    // would lose the keyboard focus and the clicks that land on them.
+    const crumbsKey = `${task.parent_id || ''} ${task.type}`;
+    if (crumbs.dataset.key !== crumbsKey) {
+      crumbs.dataset.key = crumbsKey;
+      replace(crumbs, h('a', {href: uiRoot}, 'Tasks'), ' › ',
+        task.parent_id ? [h('a', {href: taskHref(task.parent_id), class: 'parent-link'}, 'Parent task'), ' › '] : null,
+        h('span', {'aria-current': 'page'}, task.type));
+    }
     replace(badgeLine, badges(task), task.user_task ? h('span', {class: 'badge plain'}, 'user task') : null,
       task.internal ? h('span', {class: 'badge plain'}, 'internal') : null);
     abortButton.hidden = !canAbort(task);
