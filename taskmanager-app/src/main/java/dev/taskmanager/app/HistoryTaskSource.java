@@ -25,7 +25,9 @@ import java.util.function.Supplier;
  * by the core's cursor key, and {@code GET /v2/tasks/{id}} (with {@code ?view=tree}, its stored
  * subtree) and the waits find a task there once it left memory, answered with
  * {@code "source": "history"}. The store's query has the core's semantics and order, which is the
- * {@link TaskSource} contract. A store that cannot be read answers 503, naming it.
+ * {@link TaskSource} contract, and leaves out this server's tasks that are still in memory (the
+ * registry answers them), so that a task is listed and counted once (docs/history.md). A store that
+ * cannot be read answers 503, naming it.
  *
  * <p><b>In a fleet</b> (a PostgreSQL store, {@link HistoryStore#fleet()}), the store holds every
  * node's tasks: a list shows this node's unless {@code cluster=true}; every task carries the

@@ -62,7 +62,7 @@ class CliV2EndToEndTest {
     }
 
     private void startWithTestApi() throws Exception {
-        server = AppServer.start(List.of(), "--enable-test-api", "--task-ttl-in-seconds", "60", "--store", "memory");
+        server = AppServer.start(List.of(), "--enable-test-api", "--task-ttl-in-seconds", "60");
         server.postOk("/task_manager_test/test_module");
     }
 

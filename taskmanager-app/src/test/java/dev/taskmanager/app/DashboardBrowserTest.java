@@ -44,7 +44,7 @@ class DashboardBrowserTest {
     @BeforeAll
     static void start() throws Exception {
         // Tasks the test leaves running must not hold up the stop.
-        server = AppServer.start(List.of(), "--shutdown-timeout", "0", "--store", "memory");
+        server = AppServer.start(List.of(), "--shutdown-timeout", "0");
         browser = Browser.start();
     }
 

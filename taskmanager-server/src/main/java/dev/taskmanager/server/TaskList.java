@@ -107,7 +107,10 @@ final class TaskList {
         return new Page(tasks, next);
     }
 
-    /** How many tasks match {@code query} in every source (a task both live and in a source counts twice). */
+    /**
+     * How many tasks match {@code query} in every source: their sum, so a task both live and in a
+     * source counts twice unless the source leaves it out ({@link TaskSource#count}).
+     */
     long count(TaskQuery query) {
         return count(query, false);
     }

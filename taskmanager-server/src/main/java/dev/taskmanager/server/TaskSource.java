@@ -42,7 +42,11 @@ public interface TaskSource {
      */
     Page page(TaskQuery query);
 
-    /** How many tasks match {@code query}'s filters (ignoring its cursor and limit). */
+    /**
+     * How many tasks match {@code query}'s filters (ignoring its cursor and limit). The list's
+     * {@code total_size} adds it to the registry's count, so a source that also holds live tasks
+     * leaves them out (of its pages too), or they count twice.
+     */
     long count(TaskQuery query);
 
     /** The task with this id, if the source has it. */

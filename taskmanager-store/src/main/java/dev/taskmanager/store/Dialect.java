@@ -44,6 +44,12 @@ abstract class Dialect {
      */
     abstract String refreshStatistics();
 
+    /**
+     * The condition that a boolean column is true, written as the partial indexes on it are (so
+     * that the planner uses them): {@code column} in PostgreSQL, {@code column = 1} in SQLite.
+     */
+    abstract String isTrue(String column);
+
     /** {@code greatest(a, b)}: {@code max} in SQLite, {@code greatest} in PostgreSQL. */
     abstract String greatest(String a, String b);
 
@@ -116,6 +122,11 @@ abstract class Dialect {
         }
 
         @Override
+        String isTrue(String column) {
+            return column + " = 1";
+        }
+
+        @Override
         String greatest(String a, String b) {
             return "max(" + a + ", " + b + ")";
         }
@@ -176,6 +187,11 @@ abstract class Dialect {
         @Override
         String refreshStatistics() {
             return "ANALYZE tasks"; // a sample of 30,000 rows whatever the size; autovacuum does it too, later
+        }
+
+        @Override
+        String isTrue(String column) {
+            return column;
         }
 
         @Override

@@ -4,7 +4,6 @@ import dev.taskmanager.TaskCursor;
 import dev.taskmanager.TaskFilter;
 import dev.taskmanager.TaskManager;
 import dev.taskmanager.TaskQuery;
-import dev.taskmanager.TaskStats;
 import dev.taskmanager.Ticker;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -103,7 +102,7 @@ public final class HistoryStore implements AutoCloseable {
         } else {
             this.fleet = null;
         }
-        this.interrupted = writer.recover(registeredIds(taskManager));
+        this.interrupted = writer.recover(Writer.registeredIds(taskManager));
         taskManager.addListener(recorder);
         // tasks that existed before the store was attached: written like new ones
         taskManager.moduleNames().forEach(name -> taskManager.findModule(name).ifPresent(m ->
@@ -147,15 +146,6 @@ public final class HistoryStore implements AutoCloseable {
                 return children;
             }
         });
-    }
-
-    private static Set<UUID> registeredIds(TaskManager tm) {
-        Set<UUID> ids = new HashSet<>();
-        for (String name : tm.moduleNames()) {
-            tm.findModule(name).ifPresent(m -> m.tasks(TaskFilter.DEFAULT.withInternal(true))
-                    .map(TaskStats::id).forEach(ids::add));
-        }
-        return ids;
     }
 
     /** A builder; choose the engine with {@link Builder#sqlite} or {@link Builder#postgres}. */
@@ -248,8 +238,14 @@ public final class HistoryStore implements AutoCloseable {
      * A page of stored tasks that match {@code query}, with the core's semantics (docs/spec.md §22):
      * the same filters, the same order ({@code (created, id)}, or {@code (sequence, created, id)}),
      * the same cursor, so that the v2 API can merge it with {@code TaskManager.query} of the same query
-     * into one stable page stream (docs/history.md). Stored tasks that are still registered are
-     * included (their row is the last checkpoint); the merge prefers the live one.
+     * into one stable page stream (docs/history.md).
+     *
+     * <p><b>What the registry answers is left out.</b> A store that records a task manager leaves out
+     * the tasks of this node that are still registered in it (their row is only a checkpoint, and the
+     * registry has them fresh): merged with the registry's page, and {@link #count} added to its
+     * count, every task is listed and counted once. The writer marks a task's departure from the
+     * registry in the store within a flush interval (10 ms by default); between the two, the task is in
+     * neither. A store that only reads leaves out nothing. {@link #find} finds every stored task.
      *
      * @throws HistoryStoreException if the store cannot be read
      */
@@ -271,7 +267,8 @@ public final class HistoryStore implements AutoCloseable {
     }
 
     /**
-     * How many stored tasks match {@code query}, its cursor and limit aside.
+     * How many stored tasks match {@code query}, its cursor and limit aside; without those still
+     * registered in this store's task manager, as {@link #query(TaskQuery)}.
      *
      * @throws HistoryStoreException if the store cannot be read
      */
@@ -289,13 +286,11 @@ public final class HistoryStore implements AutoCloseable {
         return count(spec(query, node));
     }
 
-    /** The core's query in the store's terms. */
-    static QuerySpec spec(TaskQuery q) {
-        return spec(q, null);
-    }
-
-    /** The core's query in the store's terms, for one node's tasks or ({@code null}) every node's. */
-    static QuerySpec spec(TaskQuery q, String node) {
+    /**
+     * The core's query in the store's terms, for one node's tasks or ({@code null}) every node's;
+     * without this node's tasks that its registry holds, when the store records one.
+     */
+    QuerySpec spec(TaskQuery q, String node) {
         Set<String> states = new HashSet<>();
         q.states().forEach(state -> states.add(state.wireName()));
         TaskCursor cursor = q.cursor();
@@ -304,7 +299,7 @@ public final class HistoryStore implements AutoCloseable {
                 q.finishedFrom(), q.finishedTo(), q.userTask(), q.includeInternal(),
                 q.order() == TaskQuery.Order.SEQUENCE, q.descending(), q.limit(),
                 cursor == null ? null : new QuerySpec.Key(cursor.sequenceNumber(), cursor.createdTime(), cursor.id()),
-                node);
+                node, taskManager != null ? settings.node() : null);
     }
 
     /** A page of stored tasks, at most {@code limit}, and whether more match after it. */

@@ -11,16 +11,28 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The store's listener: the only code of the store that runs on task threads. It does no I/O and
  * takes no lock of its own; it marks the task dirty in one map keyed by id, holding the newest thing
- * to write: the live handle, on creation, start, progress, abort request, stall and recovery (snapshotted by the writer when it writes, so a thousand progress reports
- * in between cost one row) or, once the task ended, its final status, which nothing replaces. Memory is
- * one entry per task waiting to be written, whatever the event rate.
+ * to write: the live handle, on creation, start, progress, abort request, stall and recovery
+ * (snapshotted by the writer when it writes, so a thousand progress reports in between cost one row)
+ * or, once the task ended, its final status, which nothing replaces. Memory is one entry per task
+ * waiting to be written, whatever the event rate.
+ *
+ * <p><b>Departures.</b> When a task leaves the registry (TTL, fold, drain, module stop) its entry is
+ * wrapped in a {@link Departure}, so that the writer clears the row's {@code in_memory} flag: from
+ * then on the v2 list reads the task from history instead of from memory (docs/history.md). The wrap
+ * replaces the entry, so memory stays one entry per task; a departure is never unwrapped by a later
+ * event (a fold announces the departure before the task's final status) nor by a failed write put
+ * back, and it carries the handle, whose snapshot is final by then, so that the row it writes is
+ * terminal and no write of an older state can set the flag again (a terminal row never changes).
  *
  * <p>Under overload (see {@link #shedding}) it keeps the map within the writer's bound by dropping
  * instead. Thread-safe: any number of task threads call it at once, the writer drains the map
  * concurrently.
  */
 final class Recorder implements TaskListener {
-    /** Task id to a {@link Task} handle (write its status when due) or its final {@link TaskStatus}. */
+    /**
+     * Task id to a {@link Task} handle (write its status when due), its final {@link TaskStatus}, or
+     * either wrapped in a {@link Departure} (the task left the registry).
+     */
     final ConcurrentHashMap<UUID, Object> dirty;
 
     /**
@@ -30,7 +42,7 @@ final class Recorder implements TaskListener {
      * growing the map: memory stays within the bound however fast tasks finish.
      */
     volatile boolean shedding;
-    /** Final states dropped while shedding. */
+    /** Final states and departures dropped while shedding. */
     final LongAdder dropped = new LongAdder();
 
     Recorder(ConcurrentHashMap<UUID, Object> dirty) {
@@ -72,8 +84,23 @@ final class Recorder implements TaskListener {
     @Override
     public void onFinished(TaskStatus status) {
         if (!shedding) {
-            dirty.put(status.id(), status);
-        } else if (dirty.replace(status.id(), status) == null) {
+            dirty.merge(status.id(), status, Recorder::newer);
+        } else if (dirty.computeIfPresent(status.id(), (id, current) -> newer(current, status)) == null) {
+            dropped.increment();
+        }
+    }
+
+    /**
+     * Wraps the task's entry in a {@link Departure}. A task that leaves unfinished (one whose creation
+     * failed, never announced) is only wrapped if something of it waits to be written.
+     */
+    @Override
+    public void onUnregistered(Task task) {
+        Departure departure = new Departure(task);
+        if (!shedding && task.state().isTerminal()) {
+            dirty.merge(task.id(), departure, Recorder::newer);
+        } else if (dirty.computeIfPresent(task.id(), (id, current) -> newer(current, departure)) == null
+                && task.state().isTerminal()) {
             dropped.increment();
         }
     }
@@ -93,12 +120,33 @@ final class Recorder implements TaskListener {
     }
 
     /**
-     * Puts back what the writer took but could not write, unless something newer arrived meanwhile:
-     * a final status wins over a handle, and a newer final status (there is none: a task ends once)
-     * over an older one.
+     * Puts back what the writer took but could not write, merged with what arrived meanwhile
+     * ({@link #newer}).
      */
     void putBack(UUID id, Object pending) {
-        dirty.merge(id, pending, (current, ours) -> current instanceof TaskStatus || !(ours instanceof TaskStatus)
-                ? current : ours);
+        dirty.merge(id, pending, Recorder::newer);
+    }
+
+    /**
+     * Two entries for one task as one: departed if either is, holding a final status if either does
+     * (the current one first: a task ends once), else the handle.
+     */
+    static Object newer(Object current, Object other) {
+        boolean departed = current instanceof Departure || other instanceof Departure;
+        Object a = Departure.unwrap(current);
+        Object b = Departure.unwrap(other);
+        Object state = a instanceof TaskStatus || !(b instanceof TaskStatus) ? a : b;
+        return departed ? new Departure(state) : state;
+    }
+
+    /**
+     * A task that left the registry, with what to write: its handle or its final status. Its row is
+     * written with {@code in_memory} cleared.
+     */
+    record Departure(Object state) {
+        /** What an entry holds to write: the wrapped state of a departure, else the entry itself. */
+        static Object unwrap(Object entry) {
+            return entry instanceof Departure ? ((Departure) entry).state : entry;
+        }
     }
 }

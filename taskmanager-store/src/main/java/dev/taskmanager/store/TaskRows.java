@@ -29,7 +29,7 @@ final class TaskRows {
             "table_name", "entity", "progress_units", "progress_completed", "progress_total", "error",
             "created", "started", "ended", "updated", "abort_reason", "abort_requested_by",
             "abort_requested_at", "rate", "eta_millis", "stalled", "deadline", "labels", "children",
-            "written");
+            "written", "in_memory");
 
     /** The columns as a select list. */
     static final String SELECT_LIST = "tasks." + String.join(", tasks.", COLUMNS);
@@ -68,11 +68,13 @@ final class TaskRows {
     /**
      * Binds one snapshot to {@link #UPSERT}.
      *
-     * @param created when the task was created, in epoch nanoseconds
-     * @param written when this row is written, in epoch nanoseconds
+     * @param created  when the task was created, in epoch nanoseconds
+     * @param written  when this row is written, in epoch nanoseconds
+     * @param inMemory whether the task is still registered in the writing node's task manager (its
+     *                 history reads leave the row out: the registry answers it)
      */
-    static void bind(PreparedStatement s, Dialect dialect, TaskStatus t, String node, long created, long written)
-            throws SQLException {
+    static void bind(PreparedStatement s, Dialect dialect, TaskStatus t, String node, long created, long written,
+                     boolean inMemory) throws SQLException {
         int i = 0;
         dialect.setId(s, ++i, t.id());
         s.setString(++i, clean(node));
@@ -123,6 +125,7 @@ final class TaskRows {
         dialect.setLabels(s, ++i, LabelsJson.write(cleanLabels(t.labels())));
         s.setBytes(++i, children(t.children()));
         s.setLong(++i, written);
+        dialect.setBoolean(s, ++i, inMemory);
     }
 
     /**

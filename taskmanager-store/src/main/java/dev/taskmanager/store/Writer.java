@@ -60,6 +60,8 @@ final class Writer {
     private static final long MAX_BACKOFF = TimeUnit.SECONDS.toNanos(5);
 
     static final String HEARTBEAT = "UPDATE nodes SET heartbeat = ? WHERE name = ?";
+    /** A departed task's row: answered from history from now on. Portable: false = 0 in SQLite too. */
+    private static final String CLEAR_IN_MEMORY = "UPDATE tasks SET in_memory = false WHERE id = ?";
     /** The planner's statistics are refreshed after the first retention round, then hourly. */
     private static final long STATISTICS_INTERVAL = TimeUnit.HOURS.toNanos(1);
 
@@ -88,6 +90,8 @@ final class Writer {
     private long nextStatistics;
     private long rowCount = -1;
     private boolean rescan;
+    /** Overload may have dropped departures: {@link #releaseDepartedAfterOverload} is due. */
+    private boolean releaseAfterOverload;
     private boolean dropLogged;
 
     Writer(Database db, Settings settings, Recorder recorder, Health health, Clock clock, Ticker ticker,
@@ -109,7 +113,8 @@ final class Writer {
     // ---------------------------------------------------------------- start: recovery
 
     /**
-     * Registers this node and records as failed, with {@value HistoryStore#INTERRUPTED} and the time
+     * Registers this node, clears the {@code in_memory} flag of its rows whose task is not registered
+     * in {@code live} (a new process holds none of the last one's tasks), and records as failed, with {@value HistoryStore#INTERRUPTED} and the time
      * the node was last seen, every task the store holds as unfinished for this node that is not
      * registered in {@code live} now: its server stopped without finishing it. Their progress stays as
      * last checkpointed. Runs before the writer thread starts.
@@ -145,6 +150,7 @@ final class Writer {
             if (!interrupted.isEmpty()) {
                 markInterrupted(c, interrupted, lastSeen, now);
             }
+            releaseDeparted(c, live);
             upsertNode(c, now);
             c.commit();
             if (!interrupted.isEmpty()) {
@@ -153,6 +159,46 @@ final class Writer {
                         + (lastSeen == null ? "unknown" : format(lastSeen)) + "); recorded them as failed");
             }
             return interrupted.size();
+        }
+    }
+
+    /**
+     * Clears {@code in_memory} on this node's rows whose task is not in {@code registered}: they are
+     * answered from history from now on. Runs at start, and after overload, when departures may have
+     * been dropped; on the writer's connection, so no write of this node runs meanwhile. Reads only
+     * the rows still flagged (the {@code tasks_in_memory} index), few next to the rest.
+     *
+     * @return how many rows it cleared
+     */
+    int releaseDeparted(Connection c, Set<UUID> registered) throws SQLException {
+        List<UUID> departed = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT id FROM tasks WHERE node = ? AND "
+                + db.dialect.isTrue("in_memory"))) {
+            s.setString(1, settings.node());
+            try (ResultSet rows = s.executeQuery()) {
+                while (rows.next()) {
+                    UUID id = db.dialect.getId(rows, "id");
+                    if (!registered.contains(id)) {
+                        departed.add(id);
+                    }
+                }
+            }
+        }
+        clearInMemory(c, departed);
+        return departed.size();
+    }
+
+    /** Clears {@code in_memory} on the rows of these tasks. */
+    private void clearInMemory(Connection c, List<UUID> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement s = c.prepareStatement(CLEAR_IN_MEMORY)) {
+            for (UUID id : ids) {
+                db.dialect.setId(s, 1, id);
+                s.addBatch();
+            }
+            s.executeBatch();
         }
     }
 
@@ -312,6 +358,10 @@ final class Writer {
             // before this round's writes, so that a flush requested now covers what is marked again
             rescan = false;
             markRegistered();
+            releaseAfterOverload = true;
+        }
+        if (releaseAfterOverload) {
+            releaseAfterOverload = !releaseDepartedAfterOverload();
         }
         boolean everything = !flushing.isEmpty();
         boolean backlog = false;
@@ -348,7 +398,7 @@ final class Writer {
         List<Pending> batch = new ArrayList<>();
         for (Map.Entry<UUID, Object> entry : recorder.dirty.entrySet()) {
             Object pending = entry.getValue();
-            if (!(pending instanceof TaskStatus)) {
+            if (!(pending instanceof TaskStatus) && !(pending instanceof Recorder.Departure)) {
                 Long last = checkpointed.get(entry.getKey());
                 if (last != null && now - last < checkpointNanos) {
                     continue;
@@ -375,17 +425,35 @@ final class Writer {
         return batch;
     }
 
-    /** A task taken from the dirty map: what was there, and the snapshot to write. */
+    /**
+     * A task taken from the dirty map: what was there, the snapshot to write, and whether the task
+     * left the registry (its row is written with {@code in_memory} cleared).
+     */
     private static final class Pending {
         final UUID id;
         final Object taken;
         final TaskStatus status;
+        final boolean departed;
+        /**
+         * Departed with only its handle: its final status may have been written already, and a
+         * terminal row ignores the upsert, so the flag is cleared by its own update. (A departure
+         * with the final status is the first write of a terminal row: the upsert clears it.)
+         */
+        final boolean clearsByUpdate;
 
         Pending(UUID id, Object taken) {
             this.id = id;
             this.taken = taken;
+            this.departed = taken instanceof Recorder.Departure;
+            Object state = Recorder.Departure.unwrap(taken);
+            this.clearsByUpdate = departed && !(state instanceof TaskStatus);
             // the handle is snapshotted after it left the map, so a change from now on marks it again
-            this.status = taken instanceof TaskStatus ? (TaskStatus) taken : ((Task) taken).status();
+            this.status = state instanceof TaskStatus ? (TaskStatus) state : ((Task) state).status();
+        }
+
+        /** A final state this write announces to the fleet: once per task, with its final status. */
+        boolean announcesFinal() {
+            return status.state().isTerminal() && !clearsByUpdate;
         }
     }
 
@@ -423,7 +491,7 @@ final class Writer {
             return false;
         }
         for (Pending p : batch) {
-            if (p.status.state().isTerminal()) {
+            if (p.status.state().isTerminal() || p.departed) {
                 checkpointed.remove(p.id);
             } else {
                 checkpointed.put(p.id, now);
@@ -439,15 +507,22 @@ final class Writer {
         try (PreparedStatement s = c.prepareStatement(TaskRows.UPSERT)) {
             for (Pending p : batch) {
                 TaskRows.bind(s, db.dialect, p.status, settings.node(), TaskRows.createdNanos(p.status, written),
-                        written);
+                        written, !p.departed);
                 s.addBatch();
             }
             s.executeBatch();
         }
+        List<UUID> departed = new ArrayList<>();
+        for (Pending p : batch) {
+            if (p.clearsByUpdate) {
+                departed.add(p.id);
+            }
+        }
+        clearInMemory(c, departed);
         if (announceFinals) {
             List<UUID> finals = new ArrayList<>();
             for (Pending p : batch) {
-                if (p.status.state().isTerminal()) {
+                if (p.announcesFinal()) {
                     finals.add(p.id);
                 }
             }
@@ -552,7 +627,9 @@ final class Writer {
             if (excess <= 0) {
                 return;
             }
-            if (!(entry.getValue() instanceof TaskStatus) && recorder.dirty.remove(entry.getKey(), entry.getValue())) {
+            Object pending = entry.getValue();
+            if (!(pending instanceof TaskStatus) && !(pending instanceof Recorder.Departure)
+                    && recorder.dirty.remove(entry.getKey(), pending)) {
                 rescan = true;
                 excess--;
             }
@@ -578,8 +655,8 @@ final class Writer {
 
     /**
      * Marks every registered unfinished task dirty: after the writer had to forget some (or the
-     * listener did not mark them) while too many tasks were waiting. (Finished ones that were dropped stay lost: marking every retained task again
-     * could overflow the bound once more.)
+     * listener did not mark them) while too many tasks were waiting. (Finished ones that were dropped
+     * stay lost: marking every retained task again could overflow the bound once more.)
      */
     private void markRegistered() {
         if (taskManager == null) {
@@ -597,6 +674,47 @@ final class Writer {
         }
         // tasks whose final state was dropped would otherwise stay here for good
         checkpointed.keySet().removeIf(id -> !unfinished.contains(id) && !recorder.dirty.containsKey(id));
+    }
+
+    /**
+     * After overload: departures may have been dropped with the rest, leaving rows flagged
+     * {@code in_memory} (left out of this node's lists) for tasks no longer registered. Releases the
+     * rows of the tasks not registered now. Safe against races because only this thread writes rows:
+     * a row flagged before the registry is read belongs to a task registered then or gone for good,
+     * and a task registered later has no row yet. A failure is not the store being down (the writes
+     * tell that): the next round tries again.
+     *
+     * @return whether it was done
+     */
+    private boolean releaseDepartedAfterOverload() {
+        if (taskManager == null) {
+            return true;
+        }
+        Set<UUID> registered = registeredIds(taskManager);
+        try (Connection c = db.connection()) {
+            c.setAutoCommit(false);
+            int released = releaseDeparted(c, registered);
+            c.commit();
+            if (released > 0) {
+                LOG.log(System.Logger.Level.INFO, "History: " + released + " tasks left memory while the store "
+                        + "was overloaded; their rows are listed from history again");
+            }
+            return true;
+        } catch (SQLException e) {
+            LOG.log(System.Logger.Level.WARNING, "History store " + db.description + " could not release the rows of "
+                    + "tasks that left memory: " + e.getMessage() + "; retrying");
+            return false;
+        }
+    }
+
+    /** The id of every task registered in {@code tm} now, finished ones and internal ones included. */
+    static Set<UUID> registeredIds(TaskManager tm) {
+        Set<UUID> ids = new HashSet<>();
+        for (String name : tm.moduleNames()) {
+            tm.findModule(name).ifPresent(m -> m.tasks(TaskFilter.DEFAULT.withInternal(true))
+                    .map(stats -> stats.id()).forEach(ids::add));
+        }
+        return ids;
     }
 
     // ---------------------------------------------------------------- retention

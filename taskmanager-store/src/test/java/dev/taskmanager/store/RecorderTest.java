@@ -105,4 +105,101 @@ class RecorderTest {
         assertThat(dirty).hasSize(1);
         assertThat(recorder.dropped.sum()).isEqualTo(1);
     }
+
+    @Test
+    void aDepartureIsKeptWhateverArrivesAfterItAndEndsWithTheFinalStatus() throws Exception {
+        ConcurrentHashMap<UUID, Object> dirty = new ConcurrentHashMap<>();
+        Recorder recorder = new Recorder(dirty);
+        List<TrackedTask> tasks = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            TrackedTask task = tm.module("m").task("t").track();
+            task.start();
+            recorder.mark(task);
+            tasks.add(task);
+        }
+        CyclicBarrier start = new CyclicBarrier(4);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            done.add(pool.submit(() -> { // progress reports, late ones included
+                start.await();
+                for (int round = 0; round < 100; round++) {
+                    tasks.forEach(recorder::mark);
+                }
+                return null;
+            }));
+            done.add(pool.submit(() -> { // completions: every other task announces its departure first, as a fold does
+                start.await();
+                for (int i = 0; i < tasks.size(); i++) {
+                    TrackedTask task = tasks.get(i);
+                    task.complete();
+                    TaskStatus last = task.done().get();
+                    if (i % 2 == 0) {
+                        recorder.onUnregistered(task);
+                        recorder.onFinished(last);
+                    } else {
+                        recorder.onFinished(last);
+                        recorder.onUnregistered(task);
+                    }
+                }
+                return null;
+            }));
+            done.add(pool.submit(() -> { // a writer whose batches fail: it puts every entry back
+                start.await();
+                for (int round = 0; round < 300; round++) {
+                    for (UUID id : new ArrayList<>(dirty.keySet())) {
+                        Object taken = dirty.remove(id);
+                        if (taken != null) {
+                            recorder.putBack(id, taken);
+                        }
+                    }
+                }
+                return null;
+            }));
+            start.await();
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        for (TrackedTask task : tasks) {
+            recorder.mark(task);
+            recorder.putBack(task.id(), task); // an older write that failed late
+            assertThat(dirty.get(task.id())).as("task %s", task.id())
+                    .isEqualTo(new Recorder.Departure(task.done().get()));
+        }
+        assertThat(dirty).hasSize(tasks.size());
+    }
+
+    @Test
+    void whileSheddingADepartureWrapsAWaitingEntryAndIsCountedWhenNothingWaits() throws Exception {
+        ConcurrentHashMap<UUID, Object> dirty = new ConcurrentHashMap<>();
+        Recorder recorder = new Recorder(dirty);
+        TrackedTask waiting = tm.module("m").task("t").track();
+        TrackedTask other = tm.module("m").task("t").track();
+        waiting.complete();
+        other.complete();
+        recorder.onFinished(waiting.done().get());
+        recorder.shedding = true;
+
+        recorder.onUnregistered(waiting);
+        recorder.onUnregistered(other);
+
+        assertThat(dirty).containsOnlyKeys(waiting.id());
+        assertThat(dirty.get(waiting.id())).isEqualTo(new Recorder.Departure(waiting.done().get()));
+        assertThat(recorder.dropped.sum()).isEqualTo(1);
+    }
+
+    @Test
+    void aTaskThatLeavesUnfinishedIsNotWrittenForItsDepartureAlone() {
+        ConcurrentHashMap<UUID, Object> dirty = new ConcurrentHashMap<>();
+        Recorder recorder = new Recorder(dirty);
+        TrackedTask task = tm.module("m").task("t").track(); // as a creation that failed and backed out
+
+        recorder.onUnregistered(task);
+
+        assertThat(dirty).isEmpty();
+        assertThat(recorder.dropped.sum()).isZero();
+    }
 }

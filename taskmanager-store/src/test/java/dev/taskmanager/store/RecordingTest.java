@@ -184,7 +184,7 @@ class RecordingTest {
 
         store.read("upsert", c -> {
             try (var s = c.prepareStatement(TaskRows.UPSERT)) {
-                TaskRows.bind(s, engine.dialect(), running, "node-a", 0, 0);
+                TaskRows.bind(s, engine.dialect(), running, "node-a", 0, 0, true);
                 s.executeUpdate();
             }
             return null;
