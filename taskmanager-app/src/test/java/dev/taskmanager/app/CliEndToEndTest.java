@@ -2,11 +2,6 @@ package dev.taskmanager.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -276,45 +271,6 @@ class CliEndToEndTest {
         Run run = server.run(args);
         assertThat(run.code()).as(run.toString()).isZero();
         assertThat(run.out()).endsWith("\n").hasLineCount(1);
-        try (JsonParser parser = new JsonFactory().createParser(run.out())) {
-            parser.nextToken();
-            Object value = value(parser);
-            assertThat(parser.nextToken()).as("one document").isNull();
-            return value;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Object value(JsonParser parser) throws IOException {
-        switch (parser.currentToken()) {
-            case START_OBJECT: {
-                Map<String, Object> object = new LinkedHashMap<>();
-                while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = parser.currentName();
-                    parser.nextToken();
-                    object.put(name, value(parser));
-                }
-                return object;
-            }
-            case START_ARRAY: {
-                List<Object> array = new ArrayList<>();
-                while (parser.nextToken() != JsonToken.END_ARRAY) {
-                    array.add(value(parser));
-                }
-                return array;
-            }
-            case VALUE_STRING:
-                return parser.getText();
-            case VALUE_NUMBER_INT:
-                return parser.getLongValue();
-            case VALUE_NUMBER_FLOAT:
-                return parser.getDoubleValue();
-            case VALUE_TRUE:
-            case VALUE_FALSE:
-                return parser.getBooleanValue();
-            default:
-                return null;
-        }
+        return JsonDocument.parse(run.out());
     }
 }

@@ -2,9 +2,6 @@ package dev.taskmanager.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.taskmanager.Task;
 import dev.taskmanager.TaskListener;
 import dev.taskmanager.TaskStatus;
@@ -14,7 +11,6 @@ import dev.taskmanager.cli.Terminal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -208,7 +204,7 @@ class CliV2EndToEndTest {
         Run run = watch(sleeper, Terminal.pipe(), "tasks", "watch", id, "--output", "json");
 
         assertThat(run.code()).as(run.toString()).isEqualTo(123);
-        List<Object> lines = run.out().lines().map(CliV2EndToEndTest::parse).toList();
+        List<Object> lines = run.out().lines().map(JsonDocument::parse).toList();
         assertThat(lines).hasSizeGreaterThanOrEqualTo(2);
         Map<?, ?> last = (Map<?, ?>) lines.get(lines.size() - 1);
         Map<?, ?> task = (Map<?, ?>) last.get("task");
@@ -279,7 +275,7 @@ class CliV2EndToEndTest {
         assertThat(abort.out()).isEmpty();
         HttpResponse<String> answer = server.get("/v2/tasks/" + id);
         assertThat(answer.statusCode()).isEqualTo(200);
-        Map<?, ?> task = (Map<?, ?>) parse(answer.body());
+        Map<?, ?> task = (Map<?, ?>) JsonDocument.parse(answer.body());
         assertThat(task.get("state")).isEqualTo("aborted");
         Map<?, ?> record = (Map<?, ?>) task.get("abort");
         assertThat(record.get("reason")).isEqualTo("wrong directory");
@@ -347,54 +343,10 @@ class CliV2EndToEndTest {
         Run run = server.run(args);
         assertThat(run.code()).as(run.toString()).isZero();
         assertThat(run.out()).endsWith("\n").hasLineCount(1);
-        Object value = parse(run.out());
+        Object value = JsonDocument.parse(run.out());
         assertThat(value).isInstanceOf(Map.class);
         Map<String, Object> object = new LinkedHashMap<>();
         ((Map<?, ?>) value).forEach((k, v) -> object.put((String) k, v));
         return object;
-    }
-
-    static Object parse(String json) {
-        try (JsonParser parser = new JsonFactory().createParser(json)) {
-            parser.nextToken();
-            Object value = value(parser);
-            assertThat(parser.nextToken()).as("one document").isNull();
-            return value;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static Object value(JsonParser parser) throws IOException {
-        JsonToken token = parser.currentToken();
-        switch (token) {
-            case START_OBJECT: {
-                Map<String, Object> object = new LinkedHashMap<>();
-                while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = parser.currentName();
-                    parser.nextToken();
-                    object.put(name, value(parser));
-                }
-                return object;
-            }
-            case START_ARRAY: {
-                List<Object> array = new ArrayList<>();
-                while (parser.nextToken() != JsonToken.END_ARRAY) {
-                    array.add(value(parser));
-                }
-                return array;
-            }
-            case VALUE_STRING:
-                return parser.getText();
-            case VALUE_NUMBER_INT:
-                return parser.getLongValue();
-            case VALUE_NUMBER_FLOAT:
-                return parser.getDoubleValue();
-            case VALUE_TRUE:
-            case VALUE_FALSE:
-                return parser.getBooleanValue();
-            default:
-                return null;
-        }
     }
 }
