@@ -75,6 +75,16 @@ final class Labels extends AbstractMap<String, String> {
         return text.length() <= 40 ? text : text.substring(0, 40) + "...";
     }
 
+    /** The key of the {@code i}-th label in key order. */
+    String keyAt(int i) {
+        return keys[i];
+    }
+
+    /** The value of the {@code i}-th label in key order. */
+    String valueAt(int i) {
+        return values[i];
+    }
+
     @Override
     public String get(Object key) {
         int i = key instanceof String ? Arrays.binarySearch(keys, key) : -1;
