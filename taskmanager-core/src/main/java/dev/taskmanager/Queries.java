@@ -220,9 +220,10 @@ final class Queries {
                 boolean createdOrder = query.order() == TaskQuery.Order.CREATED;
                 for (TaskModule module : modules) {
                     for (TaskLog log : module.logs()) {
-                        TaskLog.Scan scan = seek && createdOrder && cursor != null
+                        TaskLog.Scan scan = (seek && createdOrder && cursor != null
                                 ? log.scanAfter(EpochNanos.of(cursor.createdTime()), cursor.id(), query.descending())
-                                : log.scan(query.descending());
+                                : log.scan(query.descending())).skipUnless(IndexKey.maskOf(query),
+                                IndexKey.valueOf(query));
                         sources.add(new LogSource(scan, query, now, createdOrder ? null : after, order));
                     }
                 }
@@ -362,9 +363,10 @@ final class Queries {
 
     /**
      * The tasks of one log, skipping those at or before the cursor. Reads the task object only for
-     * what the log's arrays cannot tell: an entry whose {@link IndexKey} rules it out is stepped over
-     * on its stamp and key alone; its id and sequence number are read only when an ordering needs
-     * them, its TTL and remaining filters only when it may match.
+     * what the log's arrays cannot tell: the scan steps over tasks whose {@link IndexKey} rules them
+     * out reading their keys alone (stopping once per chunk, so a merge never runs far past the page);
+     * a task's id and sequence number are read only when an ordering needs them, its TTL and
+     * remaining filters only when its key lets it match.
      */
     private static final class LogSource extends Source {
         private final TaskLog.Scan scan;

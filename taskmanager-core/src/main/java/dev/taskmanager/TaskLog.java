@@ -115,9 +115,16 @@ final class TaskLog {
             return task == REMOVED ? null : task;
         }
 
-        /** The slot as written: a task, {@link #REMOVED}, or null if its task is not written yet. */
+        /**
+         * The slot as written: a task, {@link #REMOVED}, or null if its task is not written yet. An
+         * acquire read, written as a plain read and a fence: the handle's typed read would check the
+         * reference's class, reading the task object, which a scan that only compares the reference
+         * must not pay for (a cache miss per task stepped over).
+         */
         TaskImpl raw(int i) {
-            return (TaskImpl) SLOTS.getAcquire(slots, i);
+            TaskImpl task = slots[i];
+            VarHandle.acquireFence();
+            return task;
         }
     }
 
@@ -404,6 +411,8 @@ final class TaskLog {
         private TaskImpl next;
         private long nextStamp;
         private long nextKey;
+        private long mask;
+        private long value;
 
         private Scan(Directory dir, boolean descending) {
             this.dir = dir;
@@ -509,19 +518,38 @@ final class TaskLog {
             return nextKey;
         }
 
+        /**
+         * Skips the tasks whose {@link IndexKey} rules them out: {@code (key & mask) != value}. The
+         * scan then reads only the keys of those it skips; to keep the work of a merge across logs
+         * bounded, it still stops at the first task of each chunk it enters after skipping, whether
+         * it may match or not, so a caller must check the key of what it gets.
+         */
+        Scan skipUnless(long mask, long value) {
+            this.mask = mask;
+            this.value = value;
+            return this;
+        }
+
         private boolean findForward() {
             int end = dir.end;
+            boolean stopAtNext = false;
             while (chunkIndex < end) {
                 Chunk chunk = dir.chunks[chunkIndex];
                 if (chunk != null) {
                     int claimed = chunk.claimed();
                     while (slot < claimed) {
                         int s = slot++;
+                        // A key read before its slot is either the task's or, for a task still being
+                        // created (not registered, so it may be missed), not written yet.
+                        if (!stopAtNext && (chunk.keys[s] & mask) != value) {
+                            continue;
+                        }
                         TaskImpl task = chunk.raw(s);
                         if (task != null && task != REMOVED) {
                             return found(chunk, s, task);
                         }
                     }
+                    stopAtNext = mask != 0;
                 }
                 chunkIndex++;
                 slot = 0;
@@ -531,17 +559,22 @@ final class TaskLog {
 
         private boolean findBackward() {
             int start = dir.start;
+            boolean stopAtNext = false;
             while (chunkIndex >= start) {
                 Chunk chunk = dir.chunks[chunkIndex];
                 if (chunk != null) {
                     slot = Math.min(slot, chunk.claimed() - 1);
                     while (slot >= 0) {
                         int s = slot--;
+                        if (!stopAtNext && (chunk.keys[s] & mask) != value) {
+                            continue;
+                        }
                         TaskImpl task = chunk.raw(s);
                         if (task != null && task != REMOVED) {
                             return found(chunk, s, task);
                         }
                     }
+                    stopAtNext = mask != 0;
                 }
                 chunkIndex--;
                 slot = CHUNK_SIZE - 1;
