@@ -66,8 +66,9 @@ public class QueryBenchmark {
 
     @Setup
     public void setUp() {
+        // No stop bound: the 10,000 running tasks are tracked, nobody would end them at close.
         taskManager = TaskManager.builder().shards(shards).ticker(nanos::get).taskTtl(Duration.ofHours(1))
-                .housekeepingInterval(Duration.ZERO).build();
+                .housekeepingInterval(Duration.ZERO).stopTimeout(Duration.ZERO).build();
         module = taskManager.module("bench");
         for (int i = 0; i < TASKS; i++) {
             TrackedTask task = module.task(TYPES[i % 10]).shard(i % shards).label("tenant", TENANTS[(i / 10) % 10])
