@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The core benchmarks timed by the CPU time of the thread that runs them, for a machine shared with
@@ -30,7 +31,8 @@ import java.util.function.Supplier;
  * }</pre>
  * Workloads: {@code w1}, {@code w1Frozen}, {@code floor}, {@code w2}, {@code floorTree};
  * {@code pageByType}, {@code pageByLabel}, {@code pageByTypeNewestFirst}, {@code page} followed by
- * the shard count (1 or 4). W2 and the floor tree run {@code ops / 10} calls per round.
+ * the shard count (1 or 4); {@code w3List} and {@code w3Floor} (listing 100,000 tasks, and its floor)
+ * followed by the shard count. W2 and the floor tree run {@code ops / 10} calls per round.
  */
 public final class CpuTime {
     private static Object sink;
@@ -59,12 +61,33 @@ public final class CpuTime {
     }
 
     private static void run(String workload, int ops, int rounds, int warmup) {
+        if (workload.startsWith("w3")) {
+            RegistryBenchmark registry = new RegistryBenchmark();
+            registry.shards = shardsOf(workload);
+            registry.setUp();
+            try {
+                // JMH's own escape hatch for using a Blackhole outside a benchmark run.
+                Blackhole blackhole = new Blackhole(
+                        "Today's password is swordfish. I understand instantiating Blackholes directly is dangerous.");
+                String name = workload.replaceAll("\\d+$", "");
+                Supplier<Object> call;
+                switch (name) {
+                    case "w3List": call = () -> { registry.w3List100kTasks(blackhole); return null; }; break;
+                    case "w3Floor": call = () -> { registry.floorList100kSummaries(blackhole); return null; }; break;
+                    default: throw new IllegalArgumentException("unknown workload: " + workload);
+                }
+                measure(workload, call, ops, rounds, warmup, 1_000_000.0, "ms");
+            } finally {
+                registry.tearDown();
+            }
+            return;
+        }
         if (workload.startsWith("page")) {
             QueryBenchmark queries = new QueryBenchmark();
-            queries.shards = Integer.parseInt(workload.replaceAll("\\D", ""));
+            queries.shards = shardsOf(workload);
             queries.setUp();
             try {
-                String name = workload.replaceAll("\\d", "");
+                String name = workload.replaceAll("\\d+$", "");
                 Supplier<Object> call;
                 switch (name) {
                     case "pageByType": call = queries::pageOf100FilteredByType; break;
@@ -98,6 +121,16 @@ public final class CpuTime {
         } finally {
             lifecycle.tearDown();
         }
+    }
+
+    /** The shard count a workload name ends with, e.g. 4 in {@code pageByType4}. */
+    private static int shardsOf(String workload) {
+        String digits = workload.replaceAll("^.*?(\\d+)$", "$1");
+        if (digits.equals(workload)) {
+            throw new IllegalArgumentException("workload " + workload + " must end with a shard count, e.g. "
+                    + workload + "1");
+        }
+        return Integer.parseInt(digits);
     }
 
     private static void measure(String workload, Supplier<Object> call, int ops, int rounds, int warmup,
