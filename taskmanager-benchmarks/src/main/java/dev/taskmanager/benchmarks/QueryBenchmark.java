@@ -31,7 +31,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * 100 tasks and starts at a random point of the creation order (a cursor taken from the tasks), as a
  * client paging through would. Target: a filtered page of 100 in under 100 µs.
  *
- * <p>Run: {@code java -jar taskmanager-benchmarks/target/benchmarks.jar QueryBenchmark}
+ * <p>Run: {@code java -jar taskmanager-benchmarks/target/benchmarks.jar QueryBenchmark}. On a loaded
+ * machine, by CPU time ({@link CpuTime}): {@code java -Xmx3g -Xms3g -cp
+ * taskmanager-benchmarks/target/benchmarks.jar dev.taskmanager.benchmarks.CpuTime
+ * pageByType1,pageByLabel1,pageByType4,pageByLabel4 ops=2000 rounds=9 warmup=3}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
