@@ -49,16 +49,10 @@ final class IndexKey {
     }
 
     private static long labelBits(Map<String, String> labels) {
+        Labels sorted = Labels.of(labels); // the same object for a task's or a query's labels
         long bits = 0;
-        if (labels instanceof Labels) {
-            Labels known = (Labels) labels;
-            for (int i = 0; i < known.size(); i++) {
-                bits |= labelBits(known.keyAt(i), known.valueAt(i));
-            }
-        } else {
-            for (Map.Entry<String, String> label : labels.entrySet()) {
-                bits |= labelBits(label.getKey(), label.getValue());
-            }
+        for (int i = 0; i < sorted.size(); i++) {
+            bits |= labelBits(sorted.keyAt(i), sorted.valueAt(i));
         }
         return bits;
     }
