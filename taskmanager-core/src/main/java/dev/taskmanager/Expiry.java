@@ -144,6 +144,23 @@ final class Expiry {
         return expired;
     }
 
+    /**
+     * How far past its deadline the most overdue queued task is at {@code now}, in nanoseconds; 0 if
+     * none is due. Each lane is sorted by deadline, so only lane heads are read.
+     */
+    long maxOverdueNanos(long now) {
+        long overdue = 0;
+        for (Lane lane : lanes.values()) {
+            synchronized (lane) {
+                TaskImpl head = lane.head;
+                if (head != null) {
+                    overdue = Math.max(overdue, now - head.deadline);
+                }
+            }
+        }
+        return overdue;
+    }
+
     /** How many tasks are queued; for tests and metrics. */
     int queued() {
         int queued = 0;

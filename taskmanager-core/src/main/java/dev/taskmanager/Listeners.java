@@ -73,9 +73,9 @@ final class Listeners {
         }
     }
 
-    void finished(TaskStatus status) {
+    void finished(TaskStatus status, boolean started) {
         if (any()) {
-            dispatch("onFinished", listener -> listener.onFinished(status));
+            dispatch("onFinished", listener -> listener.onFinished(status, started));
         }
     }
 

@@ -204,28 +204,27 @@ final class Queries {
         Comparator<Source> order = comparator(query);
         KeyHolder after = cursor == null ? null : new KeyHolder().set(cursor);
         List<Source> sources = new ArrayList<>();
-        if (query.kind() != TaskKind.CLUSTER) {
-            if (query.parent() != null) {
-                manager.findRegistered(query.parent()).ifPresent(parent -> {
-                    List<TaskImpl> children = parent.liveChildren();
-                    children.removeIf(child -> !modules.contains(child.module));
-                    children.sort(Comparator.comparingLong((TaskImpl t) -> t.createdEpochNanos)
-                            .thenComparing((a, b) -> TaskCursor.compareIds(a.id, b.id)));
-                    if (query.descending()) {
-                        java.util.Collections.reverse(children);
-                    }
-                    sources.add(new ListSource<>(children, query, now, after, order));
-                });
-            } else {
-                boolean createdOrder = query.order() == TaskQuery.Order.CREATED;
-                for (TaskModule module : modules) {
-                    for (TaskLog log : module.logs()) {
-                        TaskLog.Scan scan = (seek && createdOrder && cursor != null
-                                ? log.scanAfter(EpochNanos.of(cursor.createdTime()), cursor.id(), query.descending())
-                                : log.scan(query.descending())).skipUnless(IndexKey.maskOf(query),
-                                IndexKey.valueOf(query));
-                        sources.add(new LogSource(scan, query, now, createdOrder ? null : after, order));
-                    }
+        // registered tasks: node-kind ones, and the cluster tasks this node coordinates (matches checks the kind)
+        if (query.parent() != null) {
+            manager.findRegistered(query.parent()).ifPresent(parent -> {
+                List<TaskImpl> children = parent.liveChildren();
+                children.removeIf(child -> !modules.contains(child.module));
+                children.sort(Comparator.comparingLong((TaskImpl t) -> t.createdEpochNanos)
+                        .thenComparing((a, b) -> TaskCursor.compareIds(a.id, b.id)));
+                if (query.descending()) {
+                    java.util.Collections.reverse(children);
+                }
+                sources.add(new ListSource<>(children, query, now, after, order));
+            });
+        } else {
+            boolean createdOrder = query.order() == TaskQuery.Order.CREATED;
+            for (TaskModule module : modules) {
+                for (TaskLog log : module.logs()) {
+                    TaskLog.Scan scan = (seek && createdOrder && cursor != null
+                            ? log.scanAfter(EpochNanos.of(cursor.createdTime()), cursor.id(), query.descending())
+                            : log.scan(query.descending())).skipUnless(IndexKey.maskOf(query),
+                            IndexKey.valueOf(query));
+                    sources.add(new LogSource(scan, query, now, createdOrder ? null : after, order));
                 }
             }
         }
@@ -262,12 +261,12 @@ final class Queries {
         if ((!query.includeInternal() && task.isInternal())
                 || (query.module() != null && !query.module().equals(task.module.name()))
                 || (query.type() != null && !query.type().equals(task.type))
-                || query.kind() == TaskKind.CLUSTER
+                || (query.kind() != null && query.kind() != task.kind())
                 || (query.scope() != null && !query.scope().equals(task.scope))
                 || (query.keyspace() != null && !query.keyspace().equals(task.keyspace))
                 || (query.table() != null && !query.table().equals(task.table))
                 || (query.entityPrefix() != null && !task.entity.startsWith(query.entityPrefix()))
-                || (query.parent() != null && (task.parent == null || !query.parent().equals(task.parent.id)))
+                || (query.parent() != null && !query.parent().equals(task.parentId()))
                 || (query.userTask() != null && query.userTask() != task.isUserTask())
                 || !query.selectsCreated(task.createdEpochNanos)) {
             return false;

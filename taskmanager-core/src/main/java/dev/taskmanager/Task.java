@@ -22,6 +22,14 @@ public interface Task {
     /** The name of the module the task belongs to. */
     String module();
 
+    /**
+     * The task's type (SPEC §1.3), without building a snapshot: a listener that keys something by
+     * module and type reads it on every event. The default reads it from {@link #stats()}.
+     */
+    default String type() {
+        return stats().type();
+    }
+
     /** The current state; cheaper than {@link #status()}. */
     TaskState state();
 
@@ -108,4 +116,12 @@ public interface Task {
 
     /** Whether an abort was requested. */
     boolean isAbortRequested();
+
+    /**
+     * Whether this is a node task or a cluster-wide operation (SPEC §11); cheaper than
+     * {@link #stats()}, which the default reads.
+     */
+    default TaskKind kind() {
+        return stats().kind();
+    }
 }

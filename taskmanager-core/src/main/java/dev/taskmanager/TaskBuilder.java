@@ -38,6 +38,8 @@ public final class TaskBuilder {
     private Boolean internal;
     private TaskImpl parent;
     private UUID parentId;
+    private UUID clusterParentId;
+    private TaskKind kind;
     private LinkedHashMap<String, String> labels;
     private Duration deadline;
     private Duration stallThreshold;
@@ -140,8 +142,42 @@ public final class TaskBuilder {
      * in another module.
      */
     public TaskBuilder parent(UUID parentId) {
-        requireUnset("parent", this.parent != null ? this.parent.id : this.parentId);
+        requireUnset("parent", this.parent != null ? this.parent.id : this.parentId != null ? this.parentId
+                : this.clusterParentId);
         this.parentId = Objects.requireNonNull(parentId, "parentId");
+        return this;
+    }
+
+    /**
+     * Makes the task a child of a cluster task (SPEC §11) that this task manager does not hold: the
+     * part, on this node, of a cluster-wide operation coordinated elsewhere (another node of a
+     * fleet). Snapshots show the id as the task's parent; locally the task is a root: it is kept for
+     * its TTL, does not fold, and hears no abort from the parent except through whoever delivers it
+     * (a fleet does). As a child of a cluster task, it is not internal by default and draws its own
+     * sequence number.
+     */
+    public TaskBuilder clusterParent(UUID parentId) {
+        requireUnset("parent", this.parent != null ? this.parent.id : this.parentId != null ? this.parentId
+                : this.clusterParentId);
+        this.clusterParentId = Objects.requireNonNull(parentId, "parentId");
+        return this;
+    }
+
+    /**
+     * The task's kind (default {@link TaskKind#NODE}). {@link TaskKind#CLUSTER} makes it a cluster-wide
+     * operation (SPEC §11) coordinated by this node: it has no parent, is never internal, and reports
+     * sequence number 0 and shard 0; its children, here or on other nodes
+     * ({@link #clusterParent(UUID)}), are not internal by default and draw their own sequence numbers.
+     * A fleet lists it on every node, with its status computed from the children of every node.
+     *
+     * @throws IllegalArgumentException when it contradicts a setting already given (a parent,
+     *                                  {@code internal(true)}, a shard or sequence number other than 0),
+     *                                  naming it
+     */
+    public TaskBuilder kind(TaskKind kind) {
+        requireUnset("kind", this.kind);
+        this.kind = Objects.requireNonNull(kind, "kind");
+        checkCluster();
         return this;
     }
 
@@ -270,11 +306,28 @@ public final class TaskBuilder {
             throw new IllegalStateException("this builder already made task " + made.id
                     + "; a builder makes one task, use a new one for the next");
         }
+        checkCluster();
         TaskImpl task = module.create(type, scope, keyspace, table, entity, progressUnits, shard, id, sequenceNumber,
-                abortable != null && abortable, userTask != null && userTask, internal, parent, parentId, managed,
-                labels, deadline, stallThreshold);
+                abortable != null && abortable, userTask != null && userTask, internal, parent, parentId,
+                clusterParentId, kind == TaskKind.CLUSTER, managed, labels, deadline, stallThreshold);
         made = task;
         return task;
+    }
+
+    /** A cluster task (SPEC §11) has no parent, is not internal, and has shard and sequence number 0. */
+    private void checkCluster() {
+        if (kind != TaskKind.CLUSTER) {
+            return;
+        }
+        UUID parentOf = parent != null ? parent.id : parentId != null ? parentId : clusterParentId;
+        String conflict = parentOf != null ? "parent " + parentOf
+                : Boolean.TRUE.equals(internal) ? "internal(true)"
+                : shard != null && shard != 0 ? "shard " + shard
+                : sequenceNumber != null && sequenceNumber != 0 ? "sequenceNumber " + sequenceNumber : null;
+        if (conflict != null) {
+            throw new IllegalArgumentException("kind CLUSTER does not go with " + conflict
+                    + ": a cluster task has no parent, is never internal, and has shard and sequence number 0");
+        }
     }
 
     private static void requireUnset(String setting, Object current) {

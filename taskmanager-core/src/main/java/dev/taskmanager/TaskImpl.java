@@ -75,6 +75,7 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
     private static final byte USER_TASK = 2;
     private static final byte INTERNAL = 4;
     private static final byte MANAGED = 8;
+    private static final byte CLUSTER = 16;
     static final long NO_DEADLINE = Long.MIN_VALUE;
     /** The waiter list of a task that released its waiters: later waiters are answered at once. */
     private static final Waiter<?> RELEASED = new Waiter.OfStatus(null);
@@ -82,6 +83,11 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
     final UUID id;
     final TaskModule module;
     final TaskImpl parent;
+    /**
+     * The parent when it is a cluster task this task manager does not hold (SPEC §11: a cluster
+     * operation's child on another node than its coordinator); null otherwise.
+     */
+    final UUID clusterParentId;
     final String type;
     final String scope;
     final String keyspace;
@@ -138,12 +144,14 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
     TaskImpl expiryPrev;
     TaskImpl expiryNext;
 
-    TaskImpl(UUID id, TaskModule module, TaskImpl parent, String type, String scope, String keyspace,
-             String table, String entity, String progressUnits, int shard, boolean abortable, boolean userTask,
-             boolean internal, boolean managed, Map<String, String> labels, Watch watch) {
+    TaskImpl(UUID id, TaskModule module, TaskImpl parent, UUID clusterParentId, String type, String scope,
+             String keyspace, String table, String entity, String progressUnits, int shard, boolean abortable,
+             boolean userTask, boolean internal, boolean managed, boolean cluster, Map<String, String> labels,
+             Watch watch) {
         this.id = id;
         this.module = module;
         this.parent = parent;
+        this.clusterParentId = clusterParentId;
         this.type = type;
         this.scope = scope;
         this.keyspace = keyspace;
@@ -152,7 +160,7 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
         this.progressUnits = progressUnits;
         this.shard = shard;
         this.flags = (byte) ((abortable ? ABORTABLE : 0) | (userTask ? USER_TASK : 0) | (internal ? INTERNAL : 0)
-                | (managed ? MANAGED : 0));
+                | (managed ? MANAGED : 0) | (cluster ? CLUSTER : 0));
         this.labels = labels;
         this.watch = watch;
     }
@@ -162,6 +170,11 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
     @Override
     public UUID id() {
         return id;
+    }
+
+    @Override
+    public String type() {
+        return type;
     }
 
     @Override
@@ -211,6 +224,21 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
 
     boolean isInternal() {
         return (flags & INTERNAL) != 0;
+    }
+
+    /** Whether this is a cluster-kind task (SPEC §11): sequence number 0, shard 0, no parent. */
+    boolean isCluster() {
+        return (flags & CLUSTER) != 0;
+    }
+
+    @Override
+    public TaskKind kind() {
+        return isCluster() ? TaskKind.CLUSTER : TaskKind.NODE;
+    }
+
+    /** The parent's id: the registered parent's, a remote cluster parent's, or null for a root. */
+    UUID parentId() {
+        return parent != null ? parent.id : clusterParentId;
     }
 
     @Override
@@ -275,9 +303,9 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
         }
         TaskProgress progress = new TaskProgress(reading.completed, reading.total);
         Double rate = s.isTerminal() || Double.isNaN(reading.rate) ? null : reading.rate;
-        return new TaskStatus(id, module.name(), type, TaskKind.NODE, scope, s, isAbortable(),
+        return new TaskStatus(id, module.name(), type, kind(), scope, s, isAbortable(),
                 EpochNanos.toInstant(startIn(c)), EpochNanos.toInstant(end), err == null ? "" : err,
-                parent == null ? null : parent.id, sequenceNumber, shard, keyspace, table, entity,
+                parentId(), sequenceNumber, shard, keyspace, table, entity,
                 progressUnits, progress, children, isUserTask(), isInternal(),
                 EpochNanos.toInstant(createdEpochNanos), EpochNanos.toInstant(reading.updated(time, createdEpochNanos)),
                 abortRequestIn(c), rate, eta(progress, rate), isStalled(c), deadlineInstant(), labels);
@@ -301,9 +329,9 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
     @Override
     public TaskStats stats() {
         int c = ctl;
-        return new TaskStats(id, module.name(), publicState(c), type, TaskKind.NODE, scope, keyspace, table, entity,
+        return new TaskStats(id, module.name(), publicState(c), type, kind(), scope, keyspace, table, entity,
                 sequenceNumber, shard, EpochNanos.toInstant(startIn(c)), EpochNanos.toInstant(endIn(c)),
-                EpochNanos.toInstant(createdEpochNanos), parent == null ? null : parent.id, isUserTask(),
+                EpochNanos.toInstant(createdEpochNanos), parentId(), isUserTask(),
                 isInternal(), abortRequestIn(c), isStalled(c), deadlineInstant(), labels);
     }
 
@@ -601,7 +629,7 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
             }
             if ((c & ABORT) != 0) {
                 if (CTL.compareAndSet(this, c, COMPLETING | ABORT)) {
-                    completeAs(false, null, ABORT);
+                    completeAs(false, null, ABORT, false);
                     return false;
                 }
             } else {
@@ -648,7 +676,7 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
                 return false;
             }
             if (CTL.compareAndSet(this, c, COMPLETING | (c & ABORT))) {
-                completeAs(success, outcome, c & ABORT);
+                completeAs(success, outcome, c & ABORT, state == RUNNING);
                 return true;
             }
         }
@@ -657,9 +685,10 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
     /**
      * Runs in COMPLETING, owned by this thread: sets end time, outcome and error (a task that was asked
      * to abort fails with the abort error, SPEC §2.3 and §9.4, keeping the body's own exception as the
-     * cause), publishes them by leaving COMPLETING, then does what follows completion.
+     * cause), publishes them by leaving COMPLETING, then does what follows completion. {@code started}
+     * says whether the task left RUNNING (rather than CREATED), for the listeners.
      */
-    private void completeAs(boolean success, Object outcome, int abortBit) {
+    private void completeAs(boolean success, Object outcome, int abortBit, boolean started) {
         long now = Math.max(module.manager().wallNow(), createdEpochNanos);
         if (startEpochNanos == EpochNanos.UNSET) {
             startEpochNanos = now;
@@ -684,7 +713,7 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
                 abortCallbacks = null;
             }
         }
-        afterFinish();
+        afterFinish(started);
     }
 
     /**
@@ -698,7 +727,7 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
                 return; // started meanwhile: it ends like any running aborted task
             }
             if (CTL.compareAndSet(this, c, COMPLETING | ABORT | ENDED_UNSTARTED)) {
-                completeAs(false, null, ABORT | ENDED_UNSTARTED);
+                completeAs(false, null, ABORT | ENDED_UNSTARTED, false);
                 return;
             }
         }
@@ -708,7 +737,7 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
      * Everything after the state change, in the order of SPEC §2.4: fold into the parent (or wait
      * for live children first), release the waiters, then start retention.
      */
-    private void afterFinish() {
+    private void afterFinish(boolean started) {
         TaskManager manager = module.manager();
         if (watch != null) {
             manager.unwatch(this);
@@ -720,7 +749,7 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
         if (waiters != null || manager.listeners().any()) {
             TaskStatus last = status();
             releaseWaiters(last);
-            manager.listeners().finished(last);
+            manager.listeners().finished(last, started);
         }
         if (fold == Fold.ROOT || fold == Fold.PARENT_GONE) {
             manager.retain(this, fold == Fold.PARENT_GONE);

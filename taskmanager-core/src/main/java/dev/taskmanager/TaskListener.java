@@ -56,6 +56,19 @@ public interface TaskListener {
     default void onFinished(TaskStatus status) {
     }
 
+    /**
+     * A task completed, as {@link #onFinished(TaskStatus)}, saying also whether it had started:
+     * {@code started} is false for a task that ended straight from {@code created} — aborted before it
+     * started (SPEC §9.5, §15.3), or a tracked task completed or failed without {@code start()} — for
+     * which {@link #onStarted} is never called. Its snapshot cannot tell: SPEC §9.5 sets its start time
+     * too. A listener that pairs started and finished events (to count running tasks, say) overrides
+     * this method; the engine calls only this one, and by default it calls
+     * {@link #onFinished(TaskStatus)}.
+     */
+    default void onFinished(TaskStatus status, boolean started) {
+        onFinished(status);
+    }
+
     /** A task left the registry (TTL expiry, folding, drain, module stop or explicit removal). */
     default void onUnregistered(Task task) {
     }

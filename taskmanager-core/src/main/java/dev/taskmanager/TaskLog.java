@@ -62,8 +62,8 @@ final class TaskLog {
     private static final long ONE_DRAWN = 1L << DRAWN_SHIFT;
 
     /** The marker a removed task leaves in its slot. Never registered, never returned by a scan. */
-    static final TaskImpl REMOVED = new TaskImpl(new UUID(0, 0), null, null, "", "", "", "", "", "", 0, false, false,
-            false, false, Labels.NONE, null);
+    static final TaskImpl REMOVED = new TaskImpl(new UUID(0, 0), null, null, null, "", "", "", "", "", "", 0,
+            false, false, false, false, false, Labels.NONE, null);
 
     private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(TaskImpl[].class);
     private static final VarHandle WORD;

@@ -172,12 +172,23 @@ public final class TaskManager implements AutoCloseable {
 
     /**
      * The task with this id: a registered task on any shard, or a cluster task from a module's
-     * {@link ClusterTaskProvider}. Folded and unregistered tasks are not found.
+     * {@link ClusterTaskProvider}. Folded and unregistered tasks are not found. A cluster task
+     * registered here (one this node coordinates, SPEC §11.2) is answered by its module's provider
+     * when it has one and knows the task, since the provider also sees its parts on other nodes.
      */
     public Optional<Task> find(UUID id) {
         Optional<TaskImpl> local = findRegistered(id);
         if (local.isPresent()) {
-            return Optional.of(local.get());
+            TaskImpl task = local.get();
+            ClusterTaskProvider provider = task.isCluster() ? task.module.clusterTasks() : null;
+            if (provider != null) {
+                // a cluster operation coordinated here: its module's provider knows its parts elsewhere
+                Optional<Task> view = provider.find(id);
+                if (view.isPresent()) {
+                    return view;
+                }
+            }
+            return Optional.of(task);
         }
         for (TaskModule module : modules.values()) {
             ClusterTaskProvider provider = module.clusterTasks();
@@ -578,6 +589,46 @@ public final class TaskManager implements AutoCloseable {
     /** How many tasks are queued for expiry; for tests and benchmarks. */
     int expiryQueued() {
         return expiry.queued();
+    }
+
+    // ---------------------------------------------------------------- health, for metrics
+
+    /**
+     * How many finished tasks are retained under a TTL (SPEC §6.1): finished roots (and orphans,
+     * §7.4) registered until their deadline, including those past it that housekeeping has not removed
+     * yet. Tasks removed at once (TTL 0, internal, folded) are never counted. Costs one short lock per
+     * distinct TTL value in use; meant for metrics and monitoring, not for a hot path. A point-in-time
+     * reading, weakly consistent with tasks finishing or expiring meanwhile.
+     */
+    public int retainedCount() {
+        return expiry.queued();
+    }
+
+    /**
+     * How long the most overdue retained task has been past its retention deadline, on the
+     * {@linkplain Builder#ticker ticker}: {@link Duration#ZERO} when no retained task is past it.
+     * Lookups and listings already hide a task past its deadline; this measures how far housekeeping
+     * (every 250 ms by default, or {@link #cleanUp()}) is behind in actually removing it, so a value
+     * that keeps growing means housekeeping is stuck or cannot keep up. Costs one short lock per
+     * distinct TTL value in use.
+     */
+    public Duration expiryLag() {
+        return Duration.ofNanos(expiry.maxOverdueNanos(ticker.read()));
+    }
+
+    /**
+     * How many running tasks are stalled now (SPEC §19): marked by housekeeping and not yet recovered
+     * or ended. Walks the tasks housekeeping watches (those with a stall threshold or a deadline), so
+     * it costs in proportion to them; meant for metrics. Weakly consistent.
+     */
+    public int stalledCount() {
+        int stalled = 0;
+        for (TaskImpl task : watched) {
+            if (task.watch.isStalled() && task.state() == TaskState.RUNNING) {
+                stalled++;
+            }
+        }
+        return stalled;
     }
 
     /** How many expiry lanes exist; for tests. */

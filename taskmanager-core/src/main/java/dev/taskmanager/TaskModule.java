@@ -299,8 +299,8 @@ public final class TaskModule {
      */
     TaskImpl create(String type, String scope, String keyspace, String table, String entity, String progressUnits,
                     Integer shard, UUID id, Long sequenceNumber, boolean abortable, boolean userTask,
-                    Boolean internal, TaskImpl parent, UUID parentId, boolean managed, Map<String, String> labels,
-                    Duration deadline, Duration stallThreshold) {
+                    Boolean internal, TaskImpl parent, UUID parentId, UUID clusterParentId, boolean cluster,
+                    boolean managed, Map<String, String> labels, Duration deadline, Duration stallThreshold) {
         manager.ensureOpen();
         ensureRunning();
         TaskImpl parentTask = parent;
@@ -328,21 +328,27 @@ public final class TaskModule {
             throw new IllegalArgumentException("task with id " + id + " already exists");
         }
         UUID taskId = id != null ? id : TaskIds.next();
-        boolean isInternal = internal != null ? internal : parentTask != null;
+        // SPEC §5.3: internal by default exactly when the parent is a regular (node-kind) task
+        boolean isInternal = internal != null ? internal : parentTask != null && !parentTask.isCluster();
         long stallNanos = stallThreshold != null ? Durations.saturatedNanos(stallThreshold) : stallThresholdNanos;
         long deadlineNanos = deadline != null ? Durations.saturatedNanos(deadline) : 0;
         Watch watch = stallNanos > 0 || deadlineNanos > 0 ? new Watch(stallNanos, deadlineNanos, manager.tickNow())
                 : null;
-        TaskImpl task = new TaskImpl(taskId, this, parentTask, type, scope != null ? scope : "",
+        TaskImpl task = new TaskImpl(taskId, this, parentTask, clusterParentId, type, scope != null ? scope : "",
                 keyspace != null ? keyspace : "", table != null ? table : "", entity != null ? entity : "", units,
-                shardIndex, abortable, userTask, isInternal, managed, Labels.of(labels), watch);
+                shardIndex, abortable, userTask, isInternal, managed, cluster, Labels.of(labels), watch);
+        // SPEC §4.2: a child of a regular task inherits its number; a cluster task has 0 (SPEC §11); a
+        // child of a cluster task draws its own, as a root does
+        boolean inherits = parentTask != null && !parentTask.isCluster();
         if (sequenceNumber != null) {
             task.sequenceNumber = sequenceNumber;
-        } else if (parentTask != null) {
+        } else if (cluster) {
+            task.sequenceNumber = 0;
+        } else if (inherits) {
             task.sequenceNumber = parentTask.sequenceNumber;
         }
         TaskLog log = logs[shardIndex];
-        log.append(task, manager.wallNow(), sequenceNumber == null && parentTask == null);
+        log.append(task, manager.wallNow(), sequenceNumber == null && !cluster && !inherits);
         if (!manager.register(task)) {
             log.remove(task);
             throw new IllegalArgumentException("task with id " + taskId + " already exists");

@@ -9,9 +9,12 @@ import dev.taskmanager.cli.FilesCli;
 import dev.taskmanager.cli.TasksCli;
 import dev.taskmanager.files.FilesWorkload;
 import dev.taskmanager.files.Manifest;
+import dev.taskmanager.files.PrivateDirectory;
 import dev.taskmanager.server.ServeCommand;
 import dev.taskmanager.server.ServerOptions;
 import dev.taskmanager.server.TaskManagerServer;
+import dev.taskmanager.store.HistoryStore;
+import dev.taskmanager.store.StoredTask;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -35,13 +38,16 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * {@code demo [--keep-serving] [--api-port N] [--path DIR]}: the task manager doing real work in one
- * command.
+ * {@code demo [--keep-serving] [--api-port N] [--path DIR] [--data-dir DIR]}: the task manager doing
+ * real work in one command.
  *
  * <ol>
  *   <li>Starts the server in this process on port 10000 (or {@code --api-port}; if that port is taken,
  *       on a free one, and says so), with the files routes on, the test API off, and the directory as
  *       the only allowed root.</li>
+ *   <li>Records every task in the history under the data directory ({@code history/}, node
+ *       {@code demo@HOST}), and shows the previous run's manifest task read back from it: that task left
+ *       memory when its run ended.</li>
  *   <li>Starts a SHA-256 manifest of the directory (default: the running JDK's {@code java.home},
  *       which exists wherever this runs) <em>through HTTP</em>, {@code POST /files/manifest}, so the
  *       demo exercises the real API; the manifest goes to a new temporary directory. Reads are capped
@@ -50,14 +56,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       final tree with the {@code tasks tree} CLI against the in-process server, and real byte counts.</li>
  *   <li>Verifies the directory against the manifest, again through HTTP ({@code POST /files/verify}),
  *       at full speed.</li>
- *   <li>Prints the {@code curl} and CLI commands to try next, with the actual port and ids; with
- *       {@code --keep-serving} keeps serving until Ctrl-C.</li>
+ *   <li>Prints the {@code curl} and CLI commands to try next, with the actual port and ids, and the
+ *       dashboard's URL (printed at start too, {@code /ui/}); with {@code --keep-serving} keeps serving
+ *       until Ctrl-C, so the dashboard stays open.</li>
  * </ol>
  * Exit code: 0 if both operations ended {@code done}, 1 if one failed or the server could not start,
  * 2 for a bad command line.
  */
 final class Demo {
     static final int TARGET_SECONDS = 7;
+    /** The demo's node name in the history is this, then the host name. */
+    static final String DEMO_NODE_PREFIX = "demo@";
     /** Below this, no read cap: there is nothing to watch anyway. */
     static final long SMALL_TREE_BYTES = 8L << 20;
 
@@ -81,12 +90,13 @@ final class Demo {
     }
 
     /** The demo's command line. */
-    record Options(boolean keepServing, int port, Path path, boolean help) {
+    record Options(boolean keepServing, int port, Path path, Path dataDirectory, boolean help) {
         static Options parse(String... args) {
             boolean keepServing = false;
             boolean help = false;
             Integer port = null;
             Path path = null;
+            Path dataDirectory = null;
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
                 int eq = arg.indexOf('=');
@@ -103,6 +113,7 @@ final class Demo {
                         keepServing = true;
                         break;
                     case "--api-port":
+                    case "--data-dir":
                     case "--path": {
                         String value = inline;
                         if (value == null) {
@@ -111,7 +122,15 @@ final class Demo {
                             }
                             value = args[++i];
                         }
-                        if (name.equals("--api-port")) {
+                        if (name.equals("--data-dir")) {
+                            if (dataDirectory != null) {
+                                throw new IllegalArgumentException("option '--data-dir' is given more than once");
+                            }
+                            if (value.isBlank()) {
+                                throw new IllegalArgumentException("invalid value '' for option '--data-dir'");
+                            }
+                            dataDirectory = Path.of(value).toAbsolutePath().normalize();
+                        } else if (name.equals("--api-port")) {
                             if (port != null) {
                                 throw new IllegalArgumentException("option '--api-port' is given more than once");
                             }
@@ -129,7 +148,8 @@ final class Demo {
                 }
             }
             return new Options(keepServing, port == null ? TaskManagerServer.DEFAULT_PORT : port,
-                    path == null ? Path.of(System.getProperty("java.home")) : path, help);
+                    path == null ? Path.of(System.getProperty("java.home")) : path,
+                    dataDirectory == null ? PrivateDirectory.defaultDataDirectory() : dataDirectory, help);
         }
 
         private static int port(String value) {
@@ -156,15 +176,17 @@ final class Demo {
 
     static String usage() {
         return String.join("\n",
-                "usage: taskmanager demo [--keep-serving] [--api-port N] [--path DIR]",
+                "usage: taskmanager demo [--keep-serving] [--api-port N] [--path DIR] [--data-dir DIR]",
                 "",
                 "Starts the server in this process, computes the SHA-256 manifest of a directory",
                 "through the REST API, shows the task tree and its progress live, prints the final",
-                "tree, then verifies the directory against the manifest.",
+                "tree, then verifies the directory against the manifest. Every task is recorded in",
+                "history; the next run shows this one's manifest, read back from it.",
                 "",
                 "Options:",
                 "  --path DIR         the directory to hash (default: the running JDK, " + System.getProperty("java.home") + ")",
                 "  --api-port N       the port to serve on (default 10000; a free one if it is taken; 0 for any)",
+                "  --data-dir DIR     where the demo's history goes, in history/ (default: serve's data directory)",
                 "  --keep-serving     keep the server up afterwards, until Ctrl-C",
                 "  --help             print this help and exit",
                 "");
@@ -202,6 +224,7 @@ final class Demo {
         private final Options options;
         private TaskManagerServer server;
         private String host;
+        private HistoryStore history;
 
         Session(PrintStream out, PrintStream err, boolean live, Options options) {
             this.out = out;
@@ -219,6 +242,7 @@ final class Demo {
 
             ServerOptions defaults = ServeCommand.parse();
             TaskManager tm = defaults.newTaskManager();
+            history = openHistory(tm);
             try {
                 // Manifests are read-capped so that there is something to watch; verification is not.
                 FilesWorkload manifests = FilesWorkload.create(tm, List.of(directory), FilesWorkload.Options.builder()
@@ -228,6 +252,7 @@ final class Demo {
                 server = start(defaults, tm, manifests, verifications);
             } catch (IOException | RuntimeException e) {
                 tm.close();
+                closeHistory();
                 throw e;
             }
             host = server.bindAddress();
@@ -237,6 +262,7 @@ final class Demo {
                         ProgressView.bytes(size.bytes), size.bytes, cap == 0 ? ""
                                 : "; reads capped at " + ProgressView.bytes(cap) + "/s so that it lasts about "
                                 + TARGET_SECONDS + " s");
+                showPreviousRun();
                 Map<String, String> params = new LinkedHashMap<>();
                 params.put("path", directory.toString());
                 params.put("output", manifestFile.toString());
@@ -288,7 +314,62 @@ final class Demo {
                 }
                 return ok ? 0 : FAILED;
             } finally {
-                server.close();
+                server.close(); // closes the task manager: the last states reach the history, which closes next
+                closeHistory();
+            }
+        }
+
+        /**
+         * The demo's history, under the data directory's {@code history/} like {@code serve}'s, as node
+         * {@code demo@HOST} so that it never takes a running server's tasks for its own; {@code null}
+         * (and a line saying why) if it cannot be opened: the demo runs without.
+         */
+        private HistoryStore openHistory(TaskManager tm) {
+            try {
+                Path directory = PrivateDirectory.ensure(PrivateDirectory.ensure(options.dataDirectory())
+                        .resolve(History.DIRECTORY));
+                return HistoryStore.builder().sqlite(directory).nodeName(DEMO_NODE_PREFIX + HistoryStore.defaultNodeName())
+                        .taskManager(tm).open();
+            } catch (IOException | RuntimeException e) {
+                out.println("History: not recorded this time (" + e.getMessage() + ")");
+                return null;
+            }
+        }
+
+        private void closeHistory() {
+            if (history != null) {
+                history.close();
+            }
+        }
+
+        /**
+         * The previous run's operations (its manifest and verification), read back from the history:
+         * they left memory when that run ended.
+         */
+        private void showPreviousRun() {
+            if (history == null) {
+                return;
+            }
+            List<StoredTask> recent;
+            try {
+                recent = history.recent(FilesWorkload.MODULE, 2); // a run's manifest and verification
+            } catch (RuntimeException e) {
+                out.println("History: cannot read it (" + e.getMessage() + ")");
+                return;
+            }
+            if (recent.isEmpty()) {
+                out.println("History: " + history.description() + " holds no earlier run yet; run the demo again "
+                        + "to see this one read back from it.");
+                return;
+            }
+            out.println("From the previous run, read back from history (" + history.description() + "):");
+            for (int i = recent.size() - 1; i >= 0; i--) {
+                TaskStatus last = recent.get(i).status();
+                out.println("  task " + last.id() + ": " + last.type() + " of " + last.entity() + ", "
+                        + last.state().wireName() + (last.endTime() == null ? ""
+                        : " at " + last.endTime().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))
+                        + ", " + ProgressView.bytes(last.progress().completed())
+                        + (last.error().isEmpty() ? "" : ", error: " + last.error()));
             }
         }
 
@@ -299,6 +380,7 @@ final class Demo {
             try {
                 TaskManagerServer started = build(defaults, tm, manifests, verifications, port).start();
                 out.println("Task manager API listening on " + started.uri() + " (in this process)");
+                printDashboard(started);
                 return started;
             } catch (IOException e) {
                 if (port == 0) {
@@ -307,8 +389,14 @@ final class Demo {
                 TaskManagerServer started = build(defaults, tm, manifests, verifications, 0).start();
                 out.println("Task manager API listening on " + started.uri() + " (in this process; port " + port
                         + " is taken: " + e.getMessage() + ")");
+                printDashboard(started);
                 return started;
             }
+        }
+
+        private void printDashboard(TaskManagerServer started) {
+            started.dashboardUri().ifPresent(ui -> out.println("Dashboard: " + ui + " (open it in a browser to watch "
+                    + "the tasks live)"));
         }
 
         private static TaskManagerServer build(ServerOptions defaults, TaskManager tm, FilesWorkload manifests,
@@ -416,6 +504,8 @@ final class Demo {
                 out.println("Try next. The server stops with this demo: run './taskmanager demo --keep-serving' to keep it,");
                 out.println("or start your own with './taskmanager serve --allow-path DIR' and 'files manifest DIR':");
             }
+            server.dashboardUri().ifPresent(ui -> out.println("  open " + ui + "tasks/" + manifestId
+                    + "   (the dashboard: the tree, live progress, abort)"));
             List<String> commands = List.of(
                     "curl -s " + api + "/task_manager/task_status/" + manifestId,
                     "curl -s " + api + "/task_manager/task_status_recursive/" + manifestId,
@@ -438,6 +528,7 @@ final class Demo {
             out.println();
             out.println("Serving on " + server.uri() + " until Ctrl-C; finished operations stay listed for "
                     + server.taskManager().userTaskTtl().toMinutes() + " minutes.");
+            server.dashboardUri().ifPresent(ui -> out.println("Dashboard: " + ui));
             out.flush();
             stopped.await();
         }

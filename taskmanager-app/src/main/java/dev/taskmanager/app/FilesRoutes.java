@@ -19,7 +19,8 @@ import dev.taskmanager.server.TaskManagerServer;
  * </table>
  *
  * <p>The task is a user task of module {@code files}, started before the answer is sent; watch it with
- * the compat API. A missing parameter, a path outside the allowed directories, a missing directory, a
+ * the v2 or the compat API. Both routes are described in {@code /openapi.json} by the fragment
+ * {@value #OPENAPI_RESOURCE}. A missing parameter, a path outside the allowed directories, a missing directory, a
  * malformed path, an existing output without {@code overwrite=true} or a boolean that is not
  * {@code true/false/1/0} is answered 400 with a message naming the parameter (the workload's
  * {@link IllegalArgumentException}s, which the server maps to 400).
@@ -31,7 +32,22 @@ final class FilesRoutes {
     static final String MANIFEST = "/files/manifest";
     static final String VERIFY = "/files/verify";
 
+    /** The resource that describes both routes in {@code /openapi.json}. */
+    static final String OPENAPI_RESOURCE = "files-openapi.json";
+
     private FilesRoutes() {
+    }
+
+    /** The OpenAPI fragment describing both routes, served with the rest of {@code /openapi.json}. */
+    static String openApiFragment() {
+        try (java.io.InputStream in = FilesRoutes.class.getResourceAsStream(OPENAPI_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(OPENAPI_RESOURCE + " is missing from the app's resources");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Adds both routes, served by {@code files}. */
@@ -46,6 +62,7 @@ final class FilesRoutes {
     static TaskManagerServer.Builder mount(TaskManagerServer.Builder server, FilesWorkload manifests,
                                            FilesWorkload verifications) {
         return server
+                .openApi(openApiFragment())
                 .route("POST", MANIFEST, request -> manifests.requestManifest(
                         request.query("path").orElse(null), request.query("output").orElse(null),
                         request.booleanQuery("overwrite", false)))

@@ -94,7 +94,7 @@ public final class Main {
                 "ScyllaDB-compatible REST API.",
                 "",
                 "Commands:",
-                "  demo [--keep-serving] [--api-port N] [--path DIR]",
+                "  demo [--keep-serving] [--api-port N] [--path DIR] [--data-dir DIR]",
                 "        start a server in this process, compute the SHA-256 manifest of DIR (default:",
                 "        the running JDK) through the API, show the task tree live, then verify it",
                 "  serve [--allow-path DIR]... [flags]",

@@ -8,15 +8,19 @@
  *       {@code run(out, err, args)}, which returns the exit code and is what the tests call;</li>
  *   <li>{@code Serve} is the server's {@code serve} plus the files workload, confined to the
  *       {@code --allow-path} directories; {@code FilesRoutes} adds its {@code POST /files/manifest} and
- *       {@code POST /files/verify} routes to the API;</li>
+ *       {@code POST /files/verify} routes to the API; {@code History} opens the history store
+ *       ({@code taskmanager-store}) from the flags {@code HistoryOptions} parses, and {@code Serve}
+ *       closes it after the server;</li>
  *   <li>{@code tasks} and {@code files} (which starts those operations from the command line) are the
  *       CLI module's {@link dev.taskmanager.cli.TasksCli} and {@link dev.taskmanager.cli.FilesCli},
  *       which share one HTTP client and so report failures alike;</li>
  *   <li>{@code Demo} runs a real operation through the API on an in-process server and shows it with
- *       {@code ProgressView}, live on a terminal, as plain lines otherwise.</li>
+ *       {@code ProgressView}, live on a terminal, as plain lines otherwise, and shows the previous
+ *       run's operations read back from its history.</li>
  * </ul>
  *
  * <p>Logging: Jetty logs through SLF4J, bound here to slf4j-simple at level {@code warn}
- * ({@code simplelogger.properties}); the core logs through {@code System.Logger}.
+ * ({@code simplelogger.properties}), as do HikariCP and Flyway; the core and the store log through
+ * {@code System.Logger}.
  */
 package dev.taskmanager.app;

@@ -3,6 +3,8 @@ package dev.taskmanager.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskmanager.TaskManager;
+import dev.taskmanager.files.FilesWorkload;
+import dev.taskmanager.files.PrivateDirectory;
 import dev.taskmanager.server.ServeCommand;
 import dev.taskmanager.server.ServerOptions;
 import dev.taskmanager.server.TaskManagerServer;
@@ -24,8 +26,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The app's server wiring ({@code serve}'s flags, {@link Serve#customizer}) on a free port, for tests:
- * the same task manager, routes and files workload as {@code taskmanager serve}, without blocking.
+ * The app's server wiring ({@code serve}'s flags, {@link Serve.Wiring}) on a free port, for tests:
+ * the same task manager, routes, files workload and history store as {@code taskmanager serve}, without
+ * blocking.
  */
 final class AppServer implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -34,29 +37,59 @@ final class AppServer implements AutoCloseable {
     final String log;
     /** The server's {@code --data-dir}: a new temporary directory, deleted on close. */
     final Path dataDirectory;
+    /** The app's additions, the history store among them (closed after the server); null when throttled. */
+    final Serve.Wiring wiring;
 
-    private AppServer(TaskManagerServer server, String log, Path dataDirectory) {
+    private AppServer(TaskManagerServer server, String log, Path dataDirectory, Serve.Wiring wiring) {
         this.server = server;
         this.log = log;
         this.dataDirectory = dataDirectory;
+        this.wiring = wiring;
     }
 
     /**
      * Starts on port 0 with {@code roots} allowed, a new temporary data directory, and
-     * {@code serveFlags} as given to {@code serve}.
+     * {@code serveFlags} as given to {@code serve} (the server's flags and the app's history flags;
+     * {@code --allow-path} and {@code --data-dir} are this method's to set).
      */
     static AppServer start(List<Path> roots, String... serveFlags) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--api-port", "0"));
+        args.addAll(Arrays.asList(serveFlags));
+        // the app's own flags (history: --store, --node-name, ...) first, as serve takes them
+        Serve.Arguments app = Serve.Arguments.parse(args.toArray(new String[0]));
+        ServerOptions options = ServeCommand.parse(app.serverArgs);
+        TaskManager tm = options.newTaskManager();
+        TaskManagerServer.Builder builder = options.newServer(tm);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Path data = Files.createTempDirectory("taskmanager-app-test-");
+        Serve.Wiring wiring;
+        try (PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8)) {
+            wiring = new Serve.Wiring(roots, data, app.history, out);
+            wiring.customize(tm, builder);
+        }
+        return new AppServer(builder.build().start(), log.toString(StandardCharsets.UTF_8), data, wiring);
+    }
+
+    /**
+     * Like {@link #start}, but with manifests read at most {@code manifestBytesPerSecond}, 64 KiB at a
+     * time, so that their progress moves in small steps a test can watch; verifications run at full
+     * speed (the demo's arrangement).
+     */
+    static AppServer startThrottled(List<Path> roots, long manifestBytesPerSecond, String... serveFlags)
+            throws Exception {
         List<String> args = new ArrayList<>(List.of("--api-port", "0"));
         args.addAll(Arrays.asList(serveFlags));
         ServerOptions options = ServeCommand.parse(args.toArray(new String[0]));
         TaskManager tm = options.newTaskManager();
         TaskManagerServer.Builder builder = options.newServer(tm);
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
         Path data = Files.createTempDirectory("taskmanager-app-test-");
-        try (PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8)) {
-            Serve.customizer(roots, data, out).customize(tm, builder);
-        }
-        return new AppServer(builder.build().start(), log.toString(StandardCharsets.UTF_8), data);
+        Path work = PrivateDirectory.ensure(data).resolve(FilesWorkload.MODULE);
+        FilesWorkload manifests = FilesWorkload.create(tm, roots, FilesWorkload.Options.builder()
+                .maxBytesPerSecond(manifestBytesPerSecond).bufferSize(64 << 10).workDirectory(work).build());
+        FilesWorkload verifications = FilesWorkload.create(tm, roots, FilesWorkload.Options.builder()
+                .workDirectory(work).build());
+        FilesRoutes.mount(builder, manifests, verifications);
+        return new AppServer(builder.build().start(), "", data, null);
     }
 
     int port() {
@@ -87,6 +120,19 @@ final class AppServer implements AutoCloseable {
         }
     }
 
+    /** A GET; returns the answer. */
+    HttpResponse<String> get(String pathAndQuery) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(server.uri() + pathAndQuery)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A POST that must answer 200; returns the body. */
     String postOk(String pathAndQuery) {
         HttpResponse<String> answer = post(pathAndQuery);
@@ -97,6 +143,9 @@ final class AppServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        if (wiring != null) {
+            wiring.close();
+        }
         try (Stream<Path> paths = Files.walk(dataDirectory)) {
             paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {

@@ -42,8 +42,11 @@ class DemoTest {
         }
     }
 
+    /** The demo with its history in this test's data directory, never the user's. */
     private Run demo(String... args) {
-        Run run = Run.main(args);
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--data-dir", temp.resolve("state").toString()));
+        Run run = Run.main(all.toArray(new String[0]));
         Matcher written = Pattern.compile("output=(\\S+)").matcher(run.out());
         if (written.find()) {
             workDirectories.add(Path.of(written.group(1)).getParent());
@@ -76,6 +79,8 @@ class DemoTest {
         Matcher started = Pattern.compile("-> task ([0-9a-f-]{36})").matcher(out);
         assertThat(started.find()).isTrue();
         String id = started.group(1);
+        assertThat(out).contains("Dashboard: http://127.0.0.1:" + port + "/ui/ (open it in a browser",
+                "open http://127.0.0.1:" + port + "/ui/tasks/" + id + "   (the dashboard");
 
         // the final tree: the root and its children, with bytes
         assertThat(out).contains("The final tree of task " + id + " (in full: ./taskmanager tasks tree " + id
@@ -105,6 +110,24 @@ class DemoTest {
                 "./taskmanager files verify " + real + " --manifest " + written.group(1) + " -p " + port,
                 "--keep-serving");
         assertThat(out).containsPattern("\\d+\\.\\d+s +100% +2\\.0 / 2\\.0 MiB .* done");
+    }
+
+    @Test
+    void theSecondRunShowsTheFirstRunsManifestReadBackFromHistory() throws Exception {
+        Run first = demo("demo", "--api-port", "0", "--path", data.toString());
+        assertThat(first.code()).as(first.toString()).isZero();
+        assertThat(first.out()).contains("holds no earlier run yet; run the demo again to see this one read back");
+        Matcher started = Pattern.compile("-> task ([0-9a-f-]{36})").matcher(first.out());
+        assertThat(started.find()).isTrue();
+        String manifest = started.group(1);
+
+        Run second = demo("demo", "--api-port", "0", "--path", data.toString());
+
+        assertThat(second.code()).as(second.toString()).isZero();
+        assertThat(second.out()).contains("From the previous run, read back from history (SQLite "
+                + temp.resolve("state").toRealPath().resolve("history/tasks.db") + "):");
+        assertThat(second.out()).containsPattern("  task " + manifest + ": manifest of "
+                + Pattern.quote(data.toRealPath().toString()) + ", done at \\S+Z, 2\\.0 MiB");
     }
 
     @Test

@@ -24,6 +24,8 @@ import java.util.Map;
  *   <li>every word after the subcommand that is not an option is its positional parameter (the id
  *       or module); a second one is a repeated option ({@code --id} given twice) when the
  *       parameter has a named form, and one too many when it has not ({@code files}' path);</li>
+ *   <li>an option given twice is an error, except the few that are
+ *       {@linkplain Option#repeatable() repeatable} ({@code find --state a --state b});</li>
  *   <li>{@code --help} and {@code --version}, spelled exactly, win over every error except an
  *       unknown command or subcommand ({@code --help=x} is an unknown option).</li>
  * </ul>
@@ -122,7 +124,7 @@ final class ArgumentParser {
     private static final class Options<V extends Verb> {
         private final Grammar<V> grammar;
         private final V verb;
-        private final Map<Option, String> values = new EnumMap<>(Option.class);
+        private final Map<Option, List<String>> values = new EnumMap<>(Option.class);
         private String unnamedPositional;
         // The first problem of each class, in order of appearance; reported by priority.
         private String malformed;
@@ -157,7 +159,7 @@ final class ArgumentParser {
             }
             Verb.Positional positional = verb.positional();
             String given = positional == null ? null
-                    : positional.named() != null ? values.get(positional.named())
+                    : positional.named() != null ? first(values.get(positional.named()))
                     : unnamedPositional;
             if (positional != null && positional.required() && given == null) {
                 throw missing(positional.name());
@@ -231,18 +233,31 @@ final class ArgumentParser {
             return i;
         }
 
-        /** Records a value; a second one is malformed. Returns whether it was the first. */
+        /**
+         * Records a value; a second one is malformed unless the option is repeatable. Returns
+         * whether the value was kept.
+         */
         private boolean put(Option option, String value) {
-            if (values.putIfAbsent(option, value) != null) {
-                malformed = first(malformed, "option '" + option.longName()
-                        + "' cannot be specified more than once");
-                return false;
+            List<String> given = values.get(option);
+            if (given == null) {
+                values.put(option, new ArrayList<>(List.of(value)));
+                return true;
             }
-            return true;
+            if (option.repeatable()) {
+                given.add(value);
+                return true;
+            }
+            malformed = first(malformed, "option '" + option.longName()
+                    + "' cannot be specified more than once");
+            return false;
         }
 
         private static String first(String current, String problem) {
             return current != null ? current : problem;
+        }
+
+        private static String first(List<String> values) {
+            return values == null ? null : values.get(0);
         }
     }
 

@@ -5,7 +5,8 @@ import java.util.StringJoiner;
 /**
  * How one JSON value is shown in a table cell or a status line (SPEC §14.3, §14.4): strings raw,
  * everything else as its JSON text, unset times empty, lists of children as
- * {@code [{task_id: <id>, node: <ip> }, ...]}. A missing value ({@code null}) is an empty cell.
+ * {@code [{task_id: <id>, node: <ip> }, ...]}. A missing value ({@code null}) is an empty cell;
+ * in the views of the v2 API, so is JSON {@code null}, and times are cut to the second.
  */
 final class Cells {
 
@@ -27,6 +28,24 @@ final class Cells {
     static String time(Json value) {
         String text = text(value);
         return value instanceof Json.Str && text.equals(UNSET_TIME) ? "" : text;
+    }
+
+    /** Like {@link #text}, but JSON {@code null} (a v2 field without a value) is empty too. */
+    static String orEmpty(Json value) {
+        return value == Json.Null.INSTANCE ? "" : text(value);
+    }
+
+    /**
+     * A v2 time ({@code 2026-11-30T00:15:12.123456789Z}) to the second, as the compat API writes
+     * times: {@code 2026-11-30T00:15:12Z}; {@code null} is empty; anything else prints as sent.
+     */
+    static String secondsTime(Json value) {
+        String text = orEmpty(value);
+        if (value instanceof Json.Str && text.length() > 20 && text.charAt(19) == '.'
+                && text.endsWith("Z") && text.charAt(10) == 'T') {
+            return text.substring(0, 19) + "Z";
+        }
+        return text;
     }
 
     /**

@@ -8,17 +8,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs each subcommand of SPEC §14.1: which requests it sends, in which order, and what it prints,
- * as text (nodetool's output, byte for byte) or, with {@code --output json}, as one JSON document
- * (the documents are listed in {@code docs/cli.md}). Failures propagate as {@link CliException}s
- * except where a status has a meaning of its own (403 for {@code abort}, 408 and {@code --quiet}
- * for {@code wait}, 400 while {@code tree} walks every module), as in nodetool; on a failure
- * nothing more is printed on {@code out}, so a JSON document is printed whole or not at all.
+ * Runs each subcommand: those of SPEC §14.1, which requests they send, in which order, and what
+ * they print, as text (nodetool's output, byte for byte) or, with {@code --output json}, as one
+ * JSON document (the documents are listed in {@code docs/cli.md}); and ours on the v2 API,
+ * {@code abort --reason} here, {@code find} and {@code list --wide} in {@link FindCommand},
+ * {@code watch} in {@link WatchCommand}. Failures propagate as {@link CliException}s except where
+ * a status has a meaning of its own (403 and 409 for {@code abort}, 408 and {@code --quiet} for
+ * {@code wait}, 400 while {@code tree} walks every module, everything for {@code watch}), as in
+ * nodetool; on a failure nothing more is printed on {@code out}, so a JSON document is printed
+ * whole or not at all (except a listing of every page, see {@link FindCommand}).
  *
  * <p>Text that came from the server is escaped ({@link TerminalText}) in text output; JSON output
  * carries the exact values, JSON-escaped.
  *
- * <p>One instance per invocation; output goes to {@code out} only (errors are the caller's).
+ * <p>One instance per invocation; results go to the session's {@code out}, errors are the
+ * caller's (a few notes go to its {@code err}).
  */
 final class Commands {
 
@@ -36,14 +40,16 @@ final class Commands {
     private static final int DEFAULT_INTERVAL_SECONDS = 10;
 
     private final RestClient client;
+    private final Session session;
     private final PrintStream out;
-    private final Sleeper sleeper;
+    private final OutputFormat format;
     private final boolean json;
 
-    Commands(RestClient client, PrintStream out, Sleeper sleeper, OutputFormat format) {
+    Commands(RestClient client, Session session, OutputFormat format) {
         this.client = client;
-        this.out = out;
-        this.sleeper = sleeper;
+        this.session = session;
+        this.out = session.out();
+        this.format = format;
         this.json = format == OutputFormat.JSON;
     }
 
@@ -55,11 +61,32 @@ final class Commands {
             case STATUS -> status(invocation.positional());
             case TREE -> tree(invocation.positional(), invocation.has(Option.COMPACT));
             case WAIT -> waitFor(invocation);
-            case ABORT -> abort(invocation.positional());
+            case ABORT -> invocation.has(Option.REASON)
+                    ? abortWithReason(invocation.positional(), invocation.value(Option.REASON))
+                    : abort(invocation.positional());
             case DRAIN -> drain(invocation.value(Option.MODULE));
             case TTL -> ttl("ttl", "Current ttl: ", invocation.value(Option.SET));
             case USER_TTL -> ttl("user_ttl", "Current user ttl: ", invocation.value(Option.SET));
+            case FIND -> new FindCommand(client, session, format).find(invocation);
+            case WATCH -> watch(invocation);
         };
+    }
+
+    /** {@code watch}: an interval of at least a second (0 would poll without a pause). */
+    private int watch(Invocation invocation) {
+        Duration interval = WatchCommand.DEFAULT_INTERVAL;
+        if (invocation.has(Option.INTERVAL)) {
+            long seconds = Long.parseLong(invocation.value(Option.INTERVAL));
+            if (seconds == 0) {
+                throw new CliException(CliException.BAD_ARGUMENTS, "error: the argument ('0') for "
+                        + "option '--interval' is invalid (watch looks at most once a second)");
+            }
+            interval = Duration.ofSeconds(seconds);
+        }
+        Duration timeout = invocation.has(Option.TIMEOUT)
+                ? Duration.ofSeconds(Long.parseLong(invocation.value(Option.TIMEOUT))) : null;
+        return new WatchCommand(client, session, format).run(invocation.positional(), interval,
+                timeout);
     }
 
     /** Text: one name per line. JSON: the array of names as the server sent it. */
@@ -80,9 +107,22 @@ final class Commands {
     /**
      * Lists, then {@code iterations} times: sleep, two blank lines, list again (n+1 requests).
      * Filters are sent only when given; {@code internal=true} only with {@code --internal}. JSON:
-     * each listing is the server's array, on a line of its own (no blank lines).
+     * each listing is the server's array, on a line of its own (no blank lines). With
+     * {@code --wide}, the same through the v2 API ({@link FindCommand#wide}).
      */
     private int list(Invocation invocation) {
+        long interval = invocation.has(Option.INTERVAL)
+                ? Long.parseLong(invocation.value(Option.INTERVAL)) : DEFAULT_INTERVAL_SECONDS;
+        long iterations = invocation.has(Option.ITERATIONS)
+                ? Long.parseLong(invocation.value(Option.ITERATIONS)) : 0;
+        if (invocation.has(Option.WIDE)) {
+            try {
+                return new FindCommand(client, session, format).wide(invocation, iterations,
+                        Duration.ofSeconds(interval));
+            } catch (InterruptedException e) {
+                throw interrupted();
+            }
+        }
         String path = RestClient.path("list_module_tasks", invocation.positional());
         Map<String, String> params = new LinkedHashMap<>();
         if (invocation.has(Option.KEYSPACE)) {
@@ -94,10 +134,6 @@ final class Commands {
         if (invocation.has(Option.INTERNAL)) {
             params.put("internal", "true");
         }
-        long interval = invocation.has(Option.INTERVAL)
-                ? Long.parseLong(invocation.value(Option.INTERVAL)) : DEFAULT_INTERVAL_SECONDS;
-        long iterations = invocation.has(Option.ITERATIONS)
-                ? Long.parseLong(invocation.value(Option.ITERATIONS)) : 0;
 
         printListing(client.getArray(path, params));
         for (long i = 0; i < iterations; i++) {
@@ -239,6 +275,51 @@ final class Commands {
         return 0;
     }
 
+    /**
+     * {@code abort ID --reason TEXT}: {@code POST /v2/tasks/{id}:abort} with {@code {"reason"}}
+     * and an {@code X-Request-Id} naming who asks ({@link Requester}). Text: nothing; on 403 the
+     * compat message (exit 0); on 409 {@code Task with id <id> already finished (<state>); nothing
+     * to abort} (exit 0, as the compat route answers an abort of a finished task with 200); a 404
+     * or any other error is a failed request (exit 4). JSON: the task the server answered; on 403
+     * the compat document; on 409 {@code {"id": ..., "abort_requested": false,
+     * "already_finished": true, "task": <the task as it ended>}}.
+     */
+    private int abortWithReason(String id, String reason) {
+        String body = object("reason", new Json.Str(reason)).toJsonText();
+        try {
+            Json task = client.post(RestClient.v2Task(id, ":abort"), Map.of(), body,
+                    Map.of("X-Request-Id", Requester.requestId()));
+            if (json) {
+                printJson(task == null ? object() : task);
+            }
+        } catch (RequestFailedException e) {
+            Json.Obj problem = e.body() instanceof Json.Obj o ? o : new Json.Obj(List.of());
+            if (e.status() == 403) {
+                if (json) {
+                    printJson(object("id", new Json.Str(id), "abort_requested",
+                            new Json.Bool(false), "error", new Json.Str(e.serverMessage())));
+                } else {
+                    print("Task with id " + TerminalText.escape(id) + " is not abortable\n");
+                }
+            } else if (e.status() == 409) {
+                Json task = problem.get("task") == null ? Json.Null.INSTANCE : problem.get("task");
+                if (json) {
+                    printJson(object("id", new Json.Str(id), "abort_requested",
+                            new Json.Bool(false), "already_finished", new Json.Bool(true),
+                            "task", task));
+                } else {
+                    String state = task instanceof Json.Obj t ? TaskTree.state(t) : "";
+                    print("Task with id " + TerminalText.escape(id) + " already finished"
+                            + (state.isEmpty() ? "" : " (" + TerminalText.escape(state) + ")")
+                            + "; nothing to abort\n");
+                }
+            } else {
+                throw e;
+            }
+        }
+        return 0;
+    }
+
     /** Text: nothing. JSON: {@code {"drained": [<module>, ...]}}, in the order drained. */
     private int drain(String module) {
         List<Json> drained = new ArrayList<>();
@@ -309,11 +390,15 @@ final class Commands {
 
     private void sleep(Duration duration) {
         try {
-            sleeper.sleep(duration);
+            session.sleeper().sleep(duration);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException(CliException.REQUEST_FAILED, "error: interrupted");
+            throw interrupted();
         }
+    }
+
+    private static CliException interrupted() {
+        Thread.currentThread().interrupt();
+        return new CliException(CliException.REQUEST_FAILED, "error: interrupted");
     }
 
     private void printJson(Json document) {

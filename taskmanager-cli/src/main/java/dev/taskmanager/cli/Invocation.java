@@ -1,5 +1,7 @@
 package dev.taskmanager.cli;
 
+import java.util.List;
+
 /**
  * One checked {@code tasks} command line: the subcommand, where to send requests, how to print,
  * and the options given. When {@link #help()} or {@link #version()} is set nothing is sent: the
@@ -41,9 +43,14 @@ record Invocation(ParsedLine<Subcommand> line) {
         return line.has(option);
     }
 
-    /** The value given for {@code option} ({@code ""} for a flag), or {@code null}. */
+    /** The (first) value given for {@code option} ({@code ""} for a flag), or {@code null}. */
     String value(Option option) {
         return line.value(option);
+    }
+
+    /** Every value given for {@code option}, in order (a repeatable option has several). */
+    List<String> all(Option option) {
+        return line.all(option);
     }
 
     /** The id or module given positionally (or by its named form), or {@code null}. */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,6 +18,9 @@ import java.util.List;
  * and numbers as their text ({@link JsonParser#getText()} of a number token is the input's text,
  * so {@code 2.50} stays {@code 2.50}). Only the streaming layer is used: a data-binding library
  * would cost start-up time and normalise exactly what the CLI must print as sent.
+ *
+ * <p>{@link #parse} reads a whole text; {@link #read} reads a stream as it arrives, for answers too
+ * large to hold (a task tree).
  *
  * <p>Malformed input raises {@link IllegalArgumentException} whose message names what was wrong
  * and the offset; nesting deeper than {@value #MAX_DEPTH} is refused rather than overflowing the
@@ -58,8 +62,41 @@ final class JsonReader {
         }
     }
 
+    /** Reads a document token by token: the parser stands on the document's first token. */
+    @FunctionalInterface
+    interface Reading<T> {
+        T read(JsonParser parser) throws IOException;
+    }
+
+    /**
+     * Reads one complete document from {@code in} as it arrives, with {@code reading} (which may
+     * use {@link #value} for the parts it keeps, and skip the rest); only whitespace may follow.
+     * So a large answer is never held whole.
+     *
+     * @throws IllegalArgumentException if the input is not one JSON document, naming the problem
+     *                                  and the offset, or if {@code reading} refuses it
+     * @throws IOException              if {@code in} cannot be read
+     */
+    static <T> T read(InputStream in, Reading<T> reading) throws IOException {
+        try (JsonParser parser = FACTORY.createParser(in)) {
+            if (parser.nextToken() == null) {
+                throw error("expected a value", parser.currentLocation());
+            }
+            T result = reading.read(parser);
+            if (parser.nextToken() != null) {
+                throw error("expected end of input", parser.currentTokenLocation());
+            }
+            return result;
+        } catch (StreamConstraintsException e) {
+            throw new IllegalArgumentException("expected at most " + MAX_DEPTH
+                    + " levels of nesting" + offset(e.getLocation()), e);
+        } catch (JsonProcessingException e) {
+            throw error(e.getOriginalMessage(), e.getLocation());
+        }
+    }
+
     /** The value starting at the parser's current token, leaving the parser on its last token. */
-    private static Json value(JsonParser parser) throws IOException {
+    static Json value(JsonParser parser) throws IOException {
         JsonToken token = parser.currentToken();
         return switch (token) {
             case START_OBJECT -> object(parser);

@@ -12,6 +12,10 @@ package dev.taskmanager.cli;
  * positional parameters are named options; that is why a second id is reported as
  * {@code option '--id' cannot be specified more than once}.
  *
+ * <p>The description is the option's line of {@code --help}; a subcommand that gives an option
+ * another meaning says so with {@link Verb#describe} ({@code --module} filters {@code find} but
+ * selects what {@code drain} drains).
+ *
  * <p>To add an option: a constant here, then list it in the {@link Grammar} (for every
  * subcommand) or in the {@code options} of the subcommands that take it; the parser, the checks
  * of its value and {@code --help} follow from that.
@@ -47,6 +51,39 @@ enum Option {
     ID("--id", null, Kind.TEXT, "<id>", "the task id"),
     COMPACT("--compact", null, Kind.FLAG, null,
             "one short row per task: id indented by depth, state, progress, entity, error"),
+    WIDE("--wide", null, Kind.FLAG, null,
+            "by sequence number, with progress (the v2 API; without it, nodetool's table)"),
+    REASON("--reason", null, Kind.TEXT, "<text>",
+            "why: recorded with the abort (the v2 API; without it, nodetool's request)"),
+
+    // tasks find: the filters and paging of GET /v2/tasks (their parameter is in FindCommand)
+    STATE("--state", null, Kind.TEXT, "<state>", true,
+            "created, running, stalled, abort_requested, done, failed or aborted (repeatable)"),
+    TYPE("--type", null, Kind.TEXT, "<type>", "only tasks of this type"),
+    KIND("--kind", null, Kind.TEXT, "<kind>", "node or cluster"),
+    SCOPE("--scope", null, Kind.TEXT, "<scope>", "only tasks of this scope"),
+    ENTITY_PREFIX("--entity-prefix", null, Kind.TEXT, "<prefix>",
+            "only tasks whose entity starts with this"),
+    PARENT("--parent", null, Kind.TEXT, "<id>",
+            "only the children of this task (internal ones included)"),
+    LABEL("--label", null, Kind.TEXT, "<key:value>", true,
+            "only tasks carrying this label (repeatable: all of them)"),
+    CREATED_AFTER("--created-after", null, Kind.TEXT, "<time>",
+            "created after this RFC 3339 time, e.g. 2026-11-30T00:00:00Z"),
+    CREATED_BEFORE("--created-before", null, Kind.TEXT, "<time>", "created before this time"),
+    FINISHED_AFTER("--finished-after", null, Kind.TEXT, "<time>",
+            "ended after this time (ended tasks only)"),
+    FINISHED_BEFORE("--finished-before", null, Kind.TEXT, "<time>",
+            "ended before this time (ended tasks only)"),
+    USER_TASK("--user-task", null, Kind.FLAG, null, "only user tasks (started by an operator)"),
+    ORDER_BY("--order-by", null, Kind.TEXT, "<order>",
+            "created_time (default) or sequence_number, either with ' desc'"),
+    PAGE_SIZE("--page-size", null, Kind.UINT32, "<n>",
+            "tasks per page, 1 to 1000 (default 100; 1000 with --all)"),
+    PAGE_TOKEN("--page-token", null, Kind.TEXT, "<token>",
+            "start at this page (a previous page's next_page_token)"),
+    ALL("--all", null, Kind.FLAG, null,
+            "every page to the end, printed as each page arrives"),
 
     // files
     MANIFEST_OUTPUT("--output", null, Kind.TEXT, "<file>", "manifest: where to write the manifest"),
@@ -75,13 +112,20 @@ enum Option {
     private final String shortName;
     private final Kind kind;
     private final String valueName;
+    private final boolean repeatable;
     private final String description;
 
     Option(String longName, String shortName, Kind kind, String valueName, String description) {
+        this(longName, shortName, kind, valueName, false, description);
+    }
+
+    Option(String longName, String shortName, Kind kind, String valueName, boolean repeatable,
+            String description) {
         this.longName = longName;
         this.shortName = shortName;
         this.kind = kind;
         this.valueName = valueName;
+        this.repeatable = repeatable;
         this.description = description;
     }
 
@@ -104,6 +148,14 @@ enum Option {
 
     String valueName() {
         return valueName;
+    }
+
+    /**
+     * Whether the option may be given more than once ({@code --state running --state failed}),
+     * each value kept in order; any other option given twice is an error, as in nodetool.
+     */
+    boolean repeatable() {
+        return repeatable;
     }
 
     String description() {

@@ -1,5 +1,6 @@
 package dev.taskmanager.cli;
 
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -9,7 +10,7 @@ import java.util.stream.Collectors;
  * and look at {@link #status()}; everything else lets it reach {@link TasksCli}, which prints it.
  *
  * <p>The message follows nodetool's: method, path, parameters, status, then the server's
- * {@code message} on a line of its own (control characters escaped), then a hint of ours on a
+ * {@code message} (a v2 problem's {@code detail}) on a line of its own (control characters escaped), then a hint of ours on a
  * line of its own when there is one (what to do about a 401).
  */
 final class RequestFailedException extends CliException {
@@ -18,18 +19,23 @@ final class RequestFailedException extends CliException {
 
     private final int status;
     private final String serverMessage;
+    private final transient Json body;
 
     /**
-     * @param serverMessage the {@code message} of the error body, or the body, as sent
+     * @param serverMessage the {@code message} (compat) or {@code detail} (v2 problem) of the
+     *                      error body, or the body, as sent
+     * @param body          the error body parsed, or {@code null} when it was not JSON
      * @param hint          a line to add, or {@code null}
      */
-    RequestFailedException(String method, String path, Map<String, String> params, int status,
-            String serverMessage, String hint) {
+    RequestFailedException(String method, String path, List<Map.Entry<String, String>> params,
+            int status,
+            String serverMessage, Json body, String hint) {
         super(REQUEST_FAILED, "error executing " + method + " request to " + path
                 + " with parameters " + render(params) + ": remote replied with status code "
                 + status + ":\n" + lines(TerminalText.escape(serverMessage), hint));
         this.status = status;
         this.serverMessage = serverMessage;
+        this.body = body;
     }
 
     int status() {
@@ -39,6 +45,14 @@ final class RequestFailedException extends CliException {
     /** What the server said, as sent (not escaped): for JSON output. */
     String serverMessage() {
         return serverMessage;
+    }
+
+    /**
+     * The error body as sent, parsed ({@code null} when it was not JSON): a v2 problem carries
+     * more than its {@code detail}, e.g. the finished task of a 409.
+     */
+    Json body() {
+        return body;
     }
 
     /**
@@ -53,8 +67,8 @@ final class RequestFailedException extends CliException {
     }
 
     /** Renders parameters the way nodetool prints its parameter map: {@code {"k": "v"}}. */
-    private static String render(Map<String, String> params) {
-        return params.entrySet().stream()
+    private static String render(List<Map.Entry<String, String>> params) {
+        return params.stream()
                 .map(e -> Json.quote(e.getKey()) + ": " + Json.quote(e.getValue()))
                 .collect(Collectors.joining(", ", "{", "}"));
     }

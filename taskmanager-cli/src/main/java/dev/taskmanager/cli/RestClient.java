@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import javax.net.ssl.HttpsURLConnection;
@@ -23,9 +24,14 @@ import javax.net.ssl.SSLException;
  * naming {@code host:port}), a failed TLS handshake (what to try), or a body that is not the JSON
  * the command needs. Text from the server in a message goes through {@link TerminalText#escape}.
  *
- * <p>Requests follow SPEC §14.5: parameters travel in the query string, there is never a body
- * (a POST says {@code Content-Length: 0}). Path segments and parameter values are
- * percent-encoded but otherwise sent exactly as typed; the CLI never validates ids. HTTP/1.1 or
+ * <p>Compat requests follow SPEC §14.5: parameters travel in the query string, there is never a
+ * body (a POST says {@code Content-Length: 0}). v2 requests may add a JSON body and headers
+ * ({@link #post(String, Map, String, Map)}: an abort's reason and {@code X-Request-Id}), and
+ * their errors are RFC 9457 problems, whose {@code detail} is printed where a compat error's
+ * {@code message} is. Path segments and parameter values are percent-encoded but otherwise sent
+ * exactly as typed; the CLI never validates ids. A body can be read as it arrives
+ * ({@link #get(String, Map, BodyReader)}), so that an answer as large as a task tree need not be
+ * held whole. HTTP/1.1 or
  * HTTPS ({@link Endpoint#tls()}, the handshake bounded by a {@link HandshakeWatchdog}), with
  * {@code Authorization: Bearer} when the endpoint has a token, no proxy, no redirects, a 5 s
  * connect timeout and by default no read timeout, so that {@code wait} without {@code --timeout}
@@ -82,6 +88,15 @@ final class RestClient {
                 ? null : new HandshakeWatchdog(endpoint.tls(), handshakeTimeout);
     }
 
+    /**
+     * A client to the same server, with the same token, TLS and timeouts, for another thread
+     * (a client is used by one thread at a time: its handshake watch is per client).
+     */
+    RestClient forAnotherThread() {
+        return new RestClient(endpoint, Duration.ofMillis(readTimeoutMillis),
+                tls == null ? HANDSHAKE_TIMEOUT : tls.bound());
+    }
+
     /** How many TLS handshakes this client made (0 for plain HTTP): one per new connection. */
     int handshakes() {
         return tls == null ? 0 : tls.handshakes();
@@ -96,9 +111,63 @@ final class RestClient {
         return sb.toString();
     }
 
+    /**
+     * Reads a whole body. A class, not a method reference: each lambda costs class spinning at
+     * start-up, and every command reads bodies.
+     */
+    private static final class AllBytes implements BodyReader<byte[]> {
+        static final AllBytes INSTANCE = new AllBytes();
+
+        @Override
+        public byte[] read(InputStream body) throws IOException {
+            return readAll(body);
+        }
+    }
+
+    /** Reads an answer's body as it arrives, e.g. with {@link JsonReader#read}. */
+    @FunctionalInterface
+    interface BodyReader<T> {
+        /**
+         * @throws IOException              if the body cannot be read
+         * @throws IllegalArgumentException if it is not what the caller needs; the message says
+         *                                  what was wrong
+         */
+        T read(InputStream body) throws IOException;
+    }
+
+    /** {@code /v2/tasks/<id>} followed by {@code suffix} ({@code ":abort"}), the id percent-encoded. */
+    static String v2Task(String id, String suffix) {
+        return "/v2/tasks/" + encode(id) + suffix;
+    }
+
     /** GET returning the parsed body. */
     Json get(String path, Map<String, String> params) {
-        return parse("GET", path, send("GET", path, params));
+        return get(path, entries(params));
+    }
+
+    /**
+     * GET returning the parsed body, with query parameters that may repeat
+     * ({@code state=running&state=failed}), sent in order.
+     */
+    Json get(String path, List<Map.Entry<String, String>> params) {
+        return parse("GET", path, exchange("GET", path, params, null, Map.of(),
+                AllBytes.INSTANCE));
+    }
+
+    /**
+     * GET whose successful body {@code reader} reads from the connection as it arrives. A body the
+     * reader refuses is a failed request (exit 4) quoting the reader's reason.
+     */
+    <T> T get(String path, Map<String, String> params, BodyReader<T> reader) {
+        return exchange("GET", path, entries(params), null, Map.of(), body -> {
+            try {
+                return reader.read(body);
+            } catch (IllegalArgumentException e) {
+                throw new CliException(CliException.REQUEST_FAILED, "error: GET " + path
+                        + " returned a body that is not what was expected ("
+                        + TerminalText.escape(e.getMessage()) + ")");
+            }
+        });
     }
 
     /** GET of something that must be a JSON array (a list of modules, tasks or statuses). */
@@ -125,6 +194,26 @@ final class RestClient {
      */
     Json post(String path, Map<String, String> params) {
         String text = new String(send("POST", path, params), StandardCharsets.UTF_8);
+        try {
+            return text.isBlank() ? null : JsonReader.parse(text);
+        } catch (IllegalArgumentException notJson) {
+            return null;
+        }
+    }
+
+    /**
+     * POST of a JSON body ({@code Content-Type: application/json}) with extra request headers.
+     * Returns what the server answered when it is JSON, else {@code null}, like
+     * {@link #post(String, Map)}.
+     *
+     * @param json    the body, JSON text
+     * @param headers header names and values, sent as given (the caller keeps them printable
+     *                ASCII)
+     */
+    Json post(String path, Map<String, String> params, String json, Map<String, String> headers) {
+        byte[] body = exchange("POST", path, entries(params), json.getBytes(StandardCharsets.UTF_8),
+                headers, AllBytes.INSTANCE);
+        String text = new String(body, StandardCharsets.UTF_8);
         try {
             return text.isBlank() ? null : JsonReader.parse(text);
         } catch (IllegalArgumentException notJson) {
@@ -163,6 +252,22 @@ final class RestClient {
     }
 
     private byte[] send(String method, String path, Map<String, String> params) {
+        return exchange(method, path, entries(params), null, Map.of(), AllBytes.INSTANCE);
+    }
+
+    /** A map's entries in its order. */
+    private static List<Map.Entry<String, String>> entries(Map<String, String> params) {
+        return List.copyOf(params.entrySet());
+    }
+
+    /**
+     * Sends one request ({@code body} {@code null} for none; a POST without one says
+     * {@code Content-Length: 0}) and hands a 2xx answer's body to {@code reader}; everything else
+     * is a {@link CliException}.
+     */
+    private <T> T exchange(String method, String path, List<Map.Entry<String, String>> params,
+            byte[] body,
+            Map<String, String> headers, BodyReader<T> reader) {
         HttpURLConnection connection = null;
         boolean connected = false;
         try {
@@ -181,22 +286,36 @@ final class RestClient {
             if (endpoint.token() != null) {
                 connection.setRequestProperty("Authorization", endpoint.token().header());
             }
+            for (Map.Entry<String, String> header : headers.entrySet()) {
+                connection.setRequestProperty(header.getKey(), header.getValue());
+            }
+            if (body != null) {
+                connection.setRequestProperty("Content-Type", "application/json");
+            }
             if (method.equals("POST")) {
                 connection.setDoOutput(true);
-                connection.setFixedLengthStreamingMode(0);
+                connection.setFixedLengthStreamingMode(body == null ? 0 : body.length);
             }
             connect(connection);
             connected = true;
             if (method.equals("POST")) {
-                connection.getOutputStream().close();
+                try (var out = connection.getOutputStream()) {
+                    if (body != null) {
+                        out.write(body);
+                    }
+                }
             }
             int status = connection.getResponseCode();
             if (status < 200 || status > 299) {
+                String error = new String(readAll(connection.getErrorStream()),
+                        StandardCharsets.UTF_8);
                 throw new RequestFailedException(method, path, params, status,
-                        serverMessage(readAll(connection.getErrorStream())),
+                        serverMessage(error), errorBody(error),
                         status == 401 ? unauthorizedHint() : null);
             }
-            return readAll(connection.getInputStream());
+            try (InputStream in = connection.getInputStream()) {
+                return reader.read(in);
+            }
         } catch (ConnectException | NoRouteToHostException | UnknownHostException e) {
             throw cannotConnect(e);
         } catch (SSLException e) {
@@ -279,25 +398,37 @@ final class RestClient {
                 + TerminalText.escape(reason) + hint);
     }
 
-    /** The {@code message} of an error body (SPEC §12.5), or the whole body if it has none. */
-    private static String serverMessage(byte[] body) {
-        String text = new String(body, StandardCharsets.UTF_8);
-        try {
-            if (JsonReader.parse(text) instanceof Json.Obj error && error.get("message") != null) {
-                return Cells.text(error.get("message"));
+    /**
+     * The {@code message} of a compat error body (SPEC §12.5), or the {@code detail} of a v2
+     * problem (RFC 9457), or the whole body if it has neither.
+     */
+    private static String serverMessage(String text) {
+        if (errorBody(text) instanceof Json.Obj error) {
+            Json message = error.get("message") != null ? error.get("message") : error.get("detail");
+            if (message != null) {
+                return Cells.text(message);
             }
-        } catch (IllegalArgumentException notJson) {
-            // fall through: print what the server sent
         }
         return text;
     }
 
-    private static String query(Map<String, String> params) {
+    /** An error body parsed, or {@code null} when it is not JSON. */
+    private static Json errorBody(String text) {
+        try {
+            return text.isBlank() ? null : JsonReader.parse(text);
+        } catch (IllegalArgumentException notJson) {
+            return null;
+        }
+    }
+
+    private static String query(List<Map.Entry<String, String>> params) {
         if (params.isEmpty()) {
             return "";
         }
         StringJoiner query = new StringJoiner("&", "?", "");
-        params.forEach((k, v) -> query.add(encode(k) + "=" + encode(v)));
+        for (Map.Entry<String, String> p : params) {
+            query.add(encode(p.getKey()) + "=" + encode(p.getValue()));
+        }
         return query.toString();
     }
 
@@ -336,7 +467,8 @@ final class RestClient {
         return reason != null ? reason : e.getClass().getSimpleName();
     }
 
-    private static CliException unexpected(String method, String path, String body,
+    /** A failed request: the answer was 2xx but not what the command needs. */
+    static CliException unexpected(String method, String path, String body,
             String expected) {
         return new CliException(CliException.REQUEST_FAILED, "error: " + method + " " + path
                 + " returned " + abbreviate(body) + " where " + expected + " was expected");

@@ -3,14 +3,22 @@ package dev.taskmanager.cli;
 import java.time.Duration;
 
 /**
- * Waits between the repetitions of {@code list --iterations}. Injected so that tests record the
- * requested pauses instead of sleeping.
+ * How the CLI waits between two requests: between the listings of {@code list --iterations} and
+ * between two looks at a task in {@code tasks watch}. Injected
+ * ({@link TasksCli#run(java.io.PrintStream, java.io.PrintStream, Sleeper, Terminal, String...)}) so
+ * that tests record the pauses, or wait for a condition of their own, instead of sleeping.
  */
 @FunctionalInterface
-interface Sleeper {
+public interface Sleeper {
 
     /** Sleeps on the calling thread. */
     Sleeper SYSTEM = duration -> Thread.sleep(duration.toMillis());
 
+    /**
+     * Returns after {@code duration}, or sooner or later as the implementation sees fit (a test's
+     * returns when it has seen what it waits for).
+     *
+     * @throws InterruptedException if the thread is interrupted; the command then ends
+     */
     void sleep(Duration duration) throws InterruptedException;
 }

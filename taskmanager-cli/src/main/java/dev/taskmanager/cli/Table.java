@@ -63,9 +63,23 @@ final class Table {
      * ends after its last non-empty cell.
      */
     String renderCompact() {
+        return renderCompact(new int[columns], true);
+    }
+
+    /**
+     * {@link #renderCompact()} with each column at least as wide as {@code atLeast} says, which
+     * is then widened to this table's widths: a table printed in parts, as they arrive, keeps
+     * its columns from narrowing from one part to the next. Without {@code header}, the header
+     * row only counts for the widths.
+     */
+    String renderCompact(int[] atLeast, boolean header) {
         int[] widths = widths();
+        for (int c = 0; c < columns; c++) {
+            widths[c] = Math.max(widths[c], atLeast[c]);
+            atLeast[c] = widths[c];
+        }
         StringBuilder sb = new StringBuilder();
-        for (String[] row : rows) {
+        for (String[] row : header ? rows : rows.subList(1, rows.size())) {
             int last = columns - 1;
             while (last > 0 && row[last].isEmpty()) {
                 last--;

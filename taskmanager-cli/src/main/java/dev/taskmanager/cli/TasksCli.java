@@ -11,11 +11,14 @@ import java.util.function.Function;
  * {@code nodetool tasks} (SPEC §14), so that operators and scripts can use either tool; plus
  * {@code --output json} for scripts, {@code tree --compact} for people, HTTPS and a bearer token.
  *
+ * <p>Beyond nodetool, on the v2 API: {@code find} (filters and paging), {@code abort --reason},
+ * {@code watch} (live progress) and {@code list --wide}.
+ *
  * <p>Everything happens in {@link #run}, which tests and the {@code taskmanager} launcher call
  * directly; {@link #main} only connects it to the process. Exit codes: 0 success; 1 missing id or
  * module; 2 bad option (or unusable token or CA file); 4 failed request (401 included); 100
- * unknown command or subcommand; and for {@code wait --quiet}: 123 task failed, 124 timed out,
- * 125 other failure.
+ * unknown command or subcommand; and for {@code wait --quiet} and {@code watch}: 123 task failed
+ * (for {@code watch}, or aborted), 124 timed out, 125 other failure.
  */
 public final class TasksCli {
 
@@ -45,12 +48,32 @@ public final class TasksCli {
      * @return the process exit code
      */
     public static int run(PrintStream out, PrintStream err, String... args) {
-        return run(out, err, Sleeper.SYSTEM, System::getenv, args);
+        return run(out, err, Sleeper.SYSTEM, Terminal.of(out), args);
     }
 
-    /** {@link #run(PrintStream, PrintStream, String...)}, pauses and environment injected. */
+    /**
+     * {@link #run(PrintStream, PrintStream, String...)} with the pauses and the terminal given:
+     * {@code sleeper} waits between the listings of {@code list --iterations} and between the
+     * looks of {@code watch}, {@code terminal} says whether {@code watch} may redraw {@code out}
+     * in place. For tests that drive a real server (a sleeper that returns once the task moved
+     * instead of sleeping) and for embedders.
+     */
+    public static int run(PrintStream out, PrintStream err, Sleeper sleeper, Terminal terminal,
+            String... args) {
+        return run(new Session(out, err, sleeper, terminal, Session.SYSTEM_TIME), System::getenv,
+                args);
+    }
+
+    /** With the pauses and the environment injected; output is not a terminal. */
     static int run(PrintStream out, PrintStream err, Sleeper sleeper, Function<String, String> env,
             String... args) {
+        return run(new Session(out, err, sleeper, Terminal.pipe(), Session.SYSTEM_TIME), env, args);
+    }
+
+    /** With everything injected: output, pauses, terminal, clock and environment. */
+    static int run(Session session, Function<String, String> env, String... args) {
+        PrintStream out = session.out();
+        PrintStream err = session.err();
         try {
             Invocation invocation = new Invocation(
                     ArgumentParser.parse(GRAMMAR, args == null ? new String[0] : args));
@@ -63,7 +86,7 @@ public final class TasksCli {
                 return 0;
             }
             RestClient client = new RestClient(Endpoint.of(invocation.line(), env), Duration.ZERO);
-            return new Commands(client, out, sleeper, invocation.format()).run(invocation);
+            return new Commands(client, session, invocation.format()).run(invocation);
         } catch (CliException e) {
             err.print(e.getMessage() + "\n");
             return e.exitCode();

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -37,8 +36,6 @@ final class TreeView {
 
     private static final List<String> COMPACT_COLUMNS =
             List.of("id", "state", "progress", "entity", "error");
-
-    private static final String[] BYTE_UNITS = {"B", "KiB", "MiB", "GiB", "TiB"};
 
     private TreeView() {
     }
@@ -117,59 +114,10 @@ final class TreeView {
         }
     }
 
-    /**
-     * A status's progress in a few characters: {@code 2.5/10 ranges 25%}, numbers as the server
-     * sent them; in bytes, both in the unit of the larger ({@code 81.2/262.9 MiB 30%}); without a
-     * total, {@code 5 units}; nothing when there is no progress at all.
-     */
+    /** A status's progress in a few characters ({@link Progress#text}). */
     static String progress(Json.Obj status) {
-        String units = Cells.text(status.get("progress_units"));
-        Json totalValue = status.get("progress_total");
-        Json completedValue = status.get("progress_completed");
-        double total = number(totalValue);
-        double completed = number(completedValue);
-        if (!(total > 0) && !(completed > 0)) {
-            return "";
-        }
-        String done;
-        String all;
-        String unit = units;
-        if (units.equals("bytes")) {
-            double scale = 1;
-            int u = 0;
-            while (u < BYTE_UNITS.length - 1 && Math.max(total, completed) >= scale * 1024) {
-                scale *= 1024;
-                u++;
-            }
-            unit = BYTE_UNITS[u];
-            done = u == 0 ? Long.toString((long) completed) : oneDecimal(completed / scale);
-            all = u == 0 ? Long.toString((long) total) : oneDecimal(total / scale);
-        } else {
-            done = Cells.text(completedValue);
-            all = Cells.text(totalValue);
-        }
-        String suffix = unit.isEmpty() ? "" : " " + unit;
-        if (!(total > 0)) {
-            return done + suffix;
-        }
-        long percent = (long) Math.floor(Math.min(100, 100 * completed / total));
-        return done + "/" + all + suffix + " " + percent + "%";
-    }
-
-    private static String oneDecimal(double value) {
-        return String.format(Locale.ROOT, "%.1f", value);
-    }
-
-    /** A JSON number's value; NaN for anything else (so every comparison is false). */
-    private static double number(Json value) {
-        if (value instanceof Json.Num n) {
-            try {
-                return Double.parseDouble(n.text());
-            } catch (NumberFormatException e) {
-                return Double.NaN;
-            }
-        }
-        return Double.NaN;
+        return Progress.text(Cells.text(status.get("progress_units")),
+                status.get("progress_completed"), status.get("progress_total"));
     }
 
     private static Json.Obj object(Json element) {

@@ -1,6 +1,7 @@
 package dev.taskmanager.cli;
 
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The text printed by {@code tasks --help}: short, generated from {@link Subcommand} and
@@ -20,11 +21,6 @@ final class Usage {
             "  100  an unknown command or subcommand",
             "");
 
-    private static final String QUIET_EXIT_CODES = String.join("\n",
-            "  With --quiet, the outcome instead: 0 the task ended in any state but failed,",
-            "  123 it failed, 124 the wait timed out, 125 any other error (1 and 2 stay).",
-            "");
-
     private Usage() {
     }
 
@@ -37,7 +33,8 @@ final class Usage {
         StringBuilder sb = new StringBuilder();
         sb.append("usage: taskmanager tasks <subcommand> [options]\n\n");
         sb.append("Watches and controls the tasks of a task manager through its REST API\n");
-        sb.append("(compatible with nodetool tasks).\n\nSubcommands:\n");
+        sb.append("(compatible with nodetool tasks; find, watch, abort --reason and list --wide\n");
+        sb.append("use the v2 API).\n\nSubcommands:\n");
         for (Subcommand s : Subcommand.values()) {
             sb.append(String.format("  %-9s %s", s.command(), s.summary())).append('\n');
         }
@@ -58,22 +55,28 @@ final class Usage {
             sb.append(' ').append(s.positional().required() ? p : "[" + p + "]");
         }
         sb.append(" [options]\n\n").append(s.summary()).append("\n\nOptions:\n");
-        appendOptions(sb, TasksCli.GRAMMAR.helpOptions(s));
+        appendOptions(sb, TasksCli.GRAMMAR.helpOptions(s), s::describe);
         sb.append('\n').append(EXIT_CODES);
-        if (s == Subcommand.WAIT) {
-            sb.append(QUIET_EXIT_CODES);
+        if (s.exitCodes() != null) {
+            sb.append(s.exitCodes());
         }
         return sb.toString();
     }
 
     /** One line per option: its names and value, padded to 28 columns, then its description. */
     static void appendOptions(StringBuilder sb, List<Option> options) {
+        appendOptions(sb, options, Option::description);
+    }
+
+    /** {@link #appendOptions(StringBuilder, List)} with each option described by {@code describe}. */
+    static void appendOptions(StringBuilder sb, List<Option> options,
+            Function<Option, String> describe) {
         for (Option o : options) {
             String names = (o.shortName() == null ? "" : o.shortName() + ", ") + o.longName()
                     + (o.takesValue() ? " " + o.valueName() : "");
             sb.append("  ").append(names);
             sb.append(" ".repeat(Math.max(1, 28 - names.length())));
-            sb.append(o.description()).append('\n');
+            sb.append(describe.apply(o)).append('\n');
         }
     }
 }

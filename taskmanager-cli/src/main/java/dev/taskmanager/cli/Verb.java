@@ -25,6 +25,14 @@ interface Verb {
     }
 
     /**
+     * The line of help for {@code option} when this subcommand takes it: the option's own
+     * description, unless the subcommand gives the option a meaning of its own.
+     */
+    default String describe(Option option) {
+        return option.description();
+    }
+
+    /**
      * A positional parameter: the name it is reported by when missing, the option it stands for
      * ({@code status X} is {@code status --id X}, so a second one is a repeated option), or
      * {@code null} when it has no named form (then a second one is one too many), and whether it

@@ -28,8 +28,12 @@
  *       tables (§14.3), the two tree views and status lines (§14.4); {@code TerminalText}
  *       escapes control characters in everything from the server that is printed as text;</li>
  *   <li>{@code Commands} runs the {@code tasks} subcommands, as text or JSON
- *       ({@code OutputFormat}); {@code Sleeper} lets tests skip the waits of
- *       {@code list --interval}.</li>
+ *       ({@code OutputFormat}), within a {@code Session} (output, pauses, terminal, clock); the v2
+ *       listings are {@code FindCommand}'s (page by page, {@code PagedTable}), {@code watch} is
+ *       {@code WatchCommand}'s ({@code TaskTree} reads a tree as it arrives, {@code WatchView}
+ *       renders it, {@code EndWatch} hears the end of a task that vanishes between two looks,
+ *       {@code Progress} formats amounts, rates and times left); {@code Requester} names who asks
+ *       for an abort.</li>
  * </ul>
  *
  * <p>To add a subcommand: a constant in {@code Subcommand} (word, positional, options, summary)
@@ -38,6 +42,7 @@
  * grammar, the JSON documents, the escaping, exit codes) is written down in {@code docs/cli.md}.
  *
  * <p>Nothing here is shared between threads: one invocation runs on the caller's thread from
- * start to end (a TLS handshake adds a watchdog thread for its duration).
+ * start to end (a TLS handshake adds a watchdog thread for its duration; {@code watch} adds the
+ * daemon thread of its {@code EndWatch}, with a client of its own).
  */
 package dev.taskmanager.cli;

@@ -135,7 +135,7 @@ class ArgumentErrorsTest {
     void anUnknownSubcommandExitsOneHundred() {
         Cli.Result result = Cli.against(server, "tasks", "frobnicate", "x");
         assertError(result, 100, "error: unrecognized operation argument: expected one of "
-                + "(abort, drain, list, modules, status, tree, ttl, user-ttl, wait), "
+                + "(abort, drain, find, list, modules, status, tree, ttl, user-ttl, wait, watch), "
                 + "got 'frobnicate'\n");
     }
 

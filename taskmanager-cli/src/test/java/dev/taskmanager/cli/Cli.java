@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /** Runs {@link TasksCli} (or {@link FilesCli}) in-process and captures what it printed and returned. */
@@ -18,7 +20,7 @@ final class Cli {
     }
 
     /** Records requested pauses instead of sleeping. */
-    static final class RecordingSleeper implements Sleeper {
+    static class RecordingSleeper implements Sleeper {
         final List<Duration> pauses = Collections.synchronizedList(new ArrayList<>());
 
         @Override
@@ -48,6 +50,32 @@ final class Cli {
      */
     static Result run(Sleeper sleeper, Map<String, String> env, String... args) {
         return capture((o, e) -> TasksCli.run(o, e, sleeper, env::get, args));
+    }
+
+    /**
+     * Runs {@link TasksCli} with everything injected: the sleeper, the terminal and the clock (a
+     * test's sleeper usually advances the clock), no environment.
+     */
+    static Result run(Sleeper sleeper, Terminal terminal, LongSupplier nanoTime, String... args) {
+        return capture((o, e) -> TasksCli.run(new Session(o, e, sleeper, terminal, nanoTime),
+                name -> null, args));
+    }
+
+    /** A clock a test moves: the sleeper it hands out advances it by each pause it records. */
+    static final class FakeTime implements LongSupplier {
+        private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+        final RecordingSleeper sleeper = new RecordingSleeper() {
+            @Override
+            public void sleep(Duration duration) {
+                super.sleep(duration);
+                nanos.addAndGet(duration.toNanos());
+            }
+        };
+
+        @Override
+        public long getAsLong() {
+            return nanos.get();
+        }
     }
 
     /** Runs {@link FilesCli} with {@code args} (starting with {@code files}) and no environment. */

@@ -12,9 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -22,24 +25,31 @@ import javax.net.ssl.SSLContext;
  * {@code METHOD path} with the responses given to {@link #on} (in order, the last one repeating;
  * unscripted requests get 404) and records every request. Requests are recorded before they are
  * answered, so once the CLI has returned every request it sent is in {@link #requests()}: no
- * waiting needed.
+ * waiting needed (except for the one {@code watch} sends from a thread of its own,
+ * {@code :wait}, which may still be on its way).
  */
 final class FakeServer implements AutoCloseable {
 
     /**
-     * One request as received: raw (still percent-encoded) path and query, body as text, and the
-     * {@code Authorization} header, or {@code null} when none was sent.
+     * One request as received: raw (still percent-encoded) path and query, body as text, the
+     * {@code Authorization} header ({@code null} when none was sent), and every header by its
+     * lower-case name (the first value of each).
      */
-    record Request(String method, String path, String query, String body, String authorization) {
+    record Request(String method, String path, String query, String body, String authorization,
+            Map<String, String> headers) {
 
-        /** A request without {@code Authorization}. */
-        Request(String method, String path, String query, String body) {
-            this(method, path, query, body, null);
+        Request {
+            headers = Map.copyOf(headers);
         }
 
         /** {@code METHOD path[?query]}, the form most assertions compare. */
         String line() {
             return method + " " + path + (query == null ? "" : "?" + query);
+        }
+
+        /** The first value of header {@code name} (any case), or {@code null}. */
+        String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
         }
     }
 
@@ -49,6 +59,7 @@ final class FakeServer implements AutoCloseable {
     private final HttpServer server;
     private final List<Request> requests = new ArrayList<>();
     private final Map<String, Deque<Response>> script = new ConcurrentHashMap<>();
+    private volatile Consumer<Request> onArrival = request -> { };
 
     private FakeServer(SSLContext tls) throws IOException {
         InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
@@ -91,6 +102,15 @@ final class FakeServer implements AutoCloseable {
         return on("GET", path, 200, body);
     }
 
+    /**
+     * Calls {@code listener} with each request as it arrives, before it is answered, on the
+     * server's thread: to see what the CLI had printed by then.
+     */
+    FakeServer onArrival(Consumer<Request> listener) {
+        this.onArrival = listener;
+        return this;
+    }
+
     int port() {
         return server.getAddress().getPort();
     }
@@ -114,11 +134,16 @@ final class FakeServer implements AutoCloseable {
             String body = new String(exchange.getRequestBody().readAllBytes(),
                     StandardCharsets.UTF_8);
             String path = exchange.getRequestURI().getRawPath();
+            Map<String, String> headers = new HashMap<>();
+            exchange.getRequestHeaders().forEach((name, values) -> headers.put(
+                    name.toLowerCase(Locale.ROOT), values.get(0)));
+            Request request = new Request(exchange.getRequestMethod(), path,
+                    exchange.getRequestURI().getRawQuery(), body,
+                    exchange.getRequestHeaders().getFirst("Authorization"), headers);
             synchronized (this) {
-                requests.add(new Request(exchange.getRequestMethod(), path,
-                        exchange.getRequestURI().getRawQuery(), body,
-                        exchange.getRequestHeaders().getFirst("Authorization")));
+                requests.add(request);
             }
+            onArrival.accept(request);
             Response response = next(exchange.getRequestMethod() + " " + path);
             byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");

@@ -82,6 +82,36 @@ class GrammarTest {
     }
 
     @Test
+    void aRepeatableOptionKeepsEveryValueInTheOrderTyped() {
+        ParsedLine<Subcommand> line = ArgumentParser.parse(TasksCli.GRAMMAR, "tasks", "find",
+                "--state=running", "--label", "a:1", "--state", "failed", "--label=b:2");
+        assertThat(line.all(Option.STATE)).containsExactly("running", "failed");
+        assertThat(line.all(Option.LABEL)).containsExactly("a:1", "b:2");
+        assertThat(line.value(Option.STATE)).isEqualTo("running");
+        assertThat(line.all(Option.TYPE)).isEmpty();
+    }
+
+    @Test
+    void aRepeatableOptionStillNeedsItsValue() {
+        Cli.Result result = Cli.run("tasks", "find", "--state", "running", "--state");
+        assertThat(result.err()).isEqualTo("error: the required argument for option '--state' "
+                + "is missing\n");
+        assertThat(result.exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void theNewOptionsBelongToTheirSubcommandsOnly() {
+        assertThat(Cli.run("tasks", "list", "m", "--reason", "x").err())
+                .isEqualTo("error: unrecognised option '--reason'\n");
+        assertThat(Cli.run("tasks", "status", "x", "--wide").err())
+                .isEqualTo("error: unrecognised option '--wide'\n");
+        assertThat(Cli.run("tasks", "watch", "x", "--all").err())
+                .isEqualTo("error: unrecognised option '--all'\n");
+        assertThat(Cli.run("tasks", "watch").err())
+                .isEqualTo("error processing arguments: required parameter is missing: id\n");
+    }
+
+    @Test
     void filesOutputIsTheManifestFileNotTheFormat() {
         FilesCli.Command command = FilesCli.parse("files", "manifest", "/srv", "--output", "json",
                 "--format", "json");

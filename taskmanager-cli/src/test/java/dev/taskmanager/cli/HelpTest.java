@@ -48,6 +48,32 @@ class HelpTest {
     }
 
     @Test
+    void watchHelpGivesTheExitCodesOfTheOutcome() {
+        assertThat(Cli.run("tasks", "watch", "--help").out())
+                .startsWith("usage: taskmanager tasks watch <id> [options]\n")
+                .contains("--interval <seconds>        seconds between two looks at the task "
+                        + "(default 1)", "--timeout <seconds>         give up after this many "
+                        + "seconds (exit 124)", "0 done, 123 failed or aborted; 124 --timeout",
+                        "125 any other error");
+    }
+
+    @Test
+    void abortHelpSaysWhatReasonChangesInItsExitCodes() {
+        assertThat(Cli.run("tasks", "abort", "--help").out()).contains("--reason <text>",
+                "already finished", "exits 0; with --reason, an unknown task exits 4");
+    }
+
+    @Test
+    void anOptionSharedBySubcommandsIsDescribedForEach() {
+        assertThat(Cli.run("tasks", "find", "--help").out())
+                .contains("--module <module>           only tasks of this module\n",
+                        "--state <state>", "(repeatable)", "--all ")
+                .doesNotContain("drain only");
+        assertThat(Cli.run("tasks", "drain", "--help").out())
+                .contains("--module <module>           drain only this module (default: all)\n");
+    }
+
+    @Test
     void helpWinsOverOtherArgumentErrors() {
         Cli.Result result = Cli.run("tasks", "--help", "wait", "--bogus");
         assertThat(result.exitCode()).isZero();

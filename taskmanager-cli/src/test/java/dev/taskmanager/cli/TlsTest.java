@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -108,6 +109,31 @@ class TlsTest {
         assertThat(result.out()).isEqualTo("id: t1\n");
         assertThat(server.requests()).singleElement()
                 .satisfies(r -> assertThat(r.authorization()).isEqualTo("Bearer tls-token"));
+    }
+
+    @Test
+    void theV2CommandsSpeakTlsTooBodiesIncluded() {
+        server = FakeServer.startTls(serverContext);
+        server.get("/v2/tasks", V2Fixtures.page("", 1, V2Fixtures.task("t1")))
+                .on("POST", "/v2/tasks/t1:abort", 200, V2Fixtures.task("t1"))
+                .get("/v2/tasks/t1", V2Fixtures.task("t1", "state", "\"done\""));
+        String cacert = certificate.toString();
+
+        Cli.Result find = Cli.against(server, "tasks", "find", "--all", "--cacert", cacert);
+        Cli.Result abort = Cli.against(server, "tasks", "abort", "t1", "--reason", "r",
+                "--cacert", cacert);
+        Cli.Result watch = Cli.against(server, "tasks", "watch", "t1", "--cacert", cacert);
+
+        assertThat(find.exitCode()).as(find.err()).isZero();
+        assertThat(find.out()).contains("t1 ");
+        assertThat(abort.exitCode()).as(abort.err()).isZero();
+        assertThat(watch.exitCode()).as(watch.err()).isZero();
+        assertThat(server.requests()).extracting(FakeServer.Request::line, FakeServer.Request::body)
+                .containsExactly(Tuple.tuple(
+                        "GET /v2/tasks?page_size=1000", ""),
+                        Tuple.tuple("POST /v2/tasks/t1:abort",
+                                "{\"reason\":\"r\"}"),
+                        Tuple.tuple("GET /v2/tasks/t1?view=tree", ""));
     }
 
     @Test

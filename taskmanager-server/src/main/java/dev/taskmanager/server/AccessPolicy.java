@@ -57,6 +57,19 @@ final class AccessPolicy {
      * @throws ApiException 421 for a host not allowed, 403 for a cross-origin write, 401 without the token
      */
     void check(Request request) {
+        checkWithoutToken(request);
+        if (tokenDigest != null) {
+            checkToken(request.getHeaders().get(HttpHeader.AUTHORIZATION));
+        }
+    }
+
+    /**
+     * The {@code Host} and cross-origin rules only: for the dashboard's files ({@link Dashboard}), which
+     * hold no data and must load before the page can ask for the token.
+     *
+     * @throws ApiException 421 for a host not allowed, 403 for a cross-origin write
+     */
+    void checkWithoutToken(Request request) {
         String host = request.getHeaders().get(HttpHeader.HOST);
         if (allowedHosts != null && host != null && !hostAllowed(hostName(host))) {
             throw new ApiException(421, "host '" + Params.echo(host) + "' is not served here: on a loopback "
@@ -64,9 +77,6 @@ final class AccessPolicy {
         }
         if (crossOriginChecks && isWrite(request.getMethod())) {
             checkSameOrigin(request, host);
-        }
-        if (tokenDigest != null) {
-            checkToken(request.getHeaders().get(HttpHeader.AUTHORIZATION));
         }
     }
 

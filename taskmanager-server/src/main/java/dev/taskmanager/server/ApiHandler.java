@@ -1,12 +1,13 @@
 package dev.taskmanager.server;
 
 import dev.taskmanager.TaskManager;
+import dev.taskmanager.micrometer.TaskManagerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.RejectedExecutionException;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -14,21 +15,32 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * The API's one Jetty handler: routes the request, runs the route's action and maps whatever it
- * throws to the error body of SPEC §12.5. This is the single exception mapper: {@link ApiException}
- * keeps its status, anything else is a bug, logged and answered 500 with its type and message.
+ * throws to an error answer in the route's style: the body of SPEC §12.5 on the compat routes, an
+ * RFC 9457 problem on the v2 routes ({@link Router.ErrorStyle}). This is the single exception mapper:
+ * {@link ApiException} keeps its status, anything else is a bug, logged and answered 500 with its
+ * type and message. A known path with a wrong method is a 404 in the compat style and a 405 with
+ * {@code Allow} in the problem style.
  *
  * <p><b>Threading.</b> It declares itself non-blocking, so Jetty may call it on the thread that
  * parsed the request. Most actions are non-blocking (a registry lookup and a small in-memory
  * render, written asynchronously) and run right there; actions that may block (a streamed list,
  * a module stop, extensions) are marked blocking and handed to Jetty's thread pool.
- * {@code wait_task} holds no thread at all ({@link Waiters}).
+ * Waits hold no thread at all ({@link Waiters}), nor does reading a v2 request's body.
  *
  * <p><b>Access.</b> Before routing, every request in the API's namespaces passes the
  * {@link AccessPolicy}: allowed {@code Host}, no cross-origin write, the bearer token if one is set.
+ * The dashboard's files under {@code /ui/} ({@link Dashboard}) pass the first two only.
  *
- * <p><b>Limits.</b> Requests carry no body: one that declares more than {@value #MAX_BODY_BYTES}
- * bytes is answered 413 without reading it. URI and header limits are the connector's
- * ({@link TaskManagerServer}).
+ * <p><b>Metrics.</b> With a registry in its options it serves {@code GET /metrics}
+ * ({@link MetricsRoute}) and, while started, keeps the task manager's meters bound to it
+ * ({@link TaskManagerMetrics}). Every routed request carries its route's template in a request
+ * attribute, the {@code uri} tag of the request timer ({@link RouteTags}).
+ *
+ * <p><b>Limits.</b> A request that declares a body of more than {@value #MAX_BODY_BYTES} bytes is
+ * answered 413 without reading it. Routes that take a body (three v2 routes) read it whole before
+ * their action runs, asynchronously, and answer 413 past the same limit however it is framed and
+ * 415 for a declared type that is not JSON; other routes ignore a small body. URI and header limits
+ * are the connector's ({@link TaskManagerServer}).
  */
 final class ApiHandler extends Handler.Abstract.NonBlocking {
     private static final System.Logger LOG = System.getLogger(ApiHandler.class.getName());
@@ -41,19 +53,40 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     private final TestApi testApi;
     private final byte[] openApi;
     private final AccessPolicy access;
+    private final TaskManager taskManager;
+    private final PrometheusMeterRegistry metrics;
+    private TaskManagerMetrics taskMetrics;
+    private final Dashboard dashboard;
+    private final boolean servesRoot;
 
     ApiHandler(TaskManager taskManager, ApiOptions options) {
+        this(taskManager, options, false);
+    }
+
+    /**
+     * @param servesRoot whether {@code /} redirects to the dashboard: only on a server of its own
+     *                   ({@link TaskManagerServer}), since a service that mounts the handler owns its {@code /}
+     */
+    ApiHandler(TaskManager taskManager, ApiOptions options, boolean servesRoot) {
+        this.taskManager = taskManager;
+        this.metrics = options.metrics();
         this.context = new ApiContext(taskManager, options.nodeAddress(),
                 new RenderPermits(options.maxConcurrentListings()));
         this.waiters = new Waiters(options.nodeAddress());
-        new CompatRoutes(context, waiters).addTo(router);
+        new CompatRoutes(context, waiters, options.taskSources()).addTo(router);
+        new V2Routes(context, waiters, options.taskSources(), PageTokens.withRandomKey()).addTo(router);
         this.testApi = options.testApiEnabled() ? new TestApi(context) : null;
         if (testApi != null) {
             testApi.addTo(router);
         }
-        this.openApi = loadOpenApi();
+        this.openApi = OpenApi.document(testApi != null, options.openApiFragments());
         this.access = options.accessPolicy();
+        this.dashboard = options.dashboardEnabled() ? Dashboard.load() : null;
+        this.servesRoot = servesRoot && dashboard != null;
         router.add("GET", OPENAPI_PATH, false, ex -> ex.send(200, openApi));
+        if (metrics != null) {
+            new MetricsRoute(metrics).addTo(router);
+        }
         for (ApiOptions.ExtensionRoute route : options.routes()) {
             router.add(route.method(), route.path(), true, extension(route.handler()));
         }
@@ -62,43 +95,125 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         String path = Request.getPathInContext(request);
+        if (dashboard != null && (Dashboard.claims(path) || (servesRoot && path.equals("/") && isRead(request)))) {
+            serveDashboard(request, response, callback, path);
+            return true;
+        }
         Router.Match match = router.find(request.getMethod(), path);
         if (match == null && !router.claims(path)) {
             return false;
         }
+        Router.ErrorStyle style = match != null ? match.style() : router.styleOf(path);
+        String trimmed = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        if (match != null && match.methodAllowed()) {
+            request.setAttribute(RouteTags.ROUTE_ATTRIBUTE, match.route().template());
+        }
         try {
             access.check(request);
         } catch (ApiException refused) {
-            answerError(response, callback, refused);
+            Exchange.writeError(response, callback, refused, style, trimmed);
             return true;
         }
-        if (match == null) {
-            answerError(response, callback, ApiException.notFound());
+        if (match == null || (!match.methodAllowed() && style == Router.ErrorStyle.COMPAT)) {
+            ApiException notFound = style == Router.ErrorStyle.COMPAT ? ApiException.notFound()
+                    : new ApiException(404, "no resource at " + Params.echo(trimmed) + "; the routes are listed in "
+                            + OPENAPI_PATH);
+            Exchange.writeError(response, callback, notFound, style, trimmed);
             return true;
         }
+        if (!match.methodAllowed()) {
+            String allow = String.join(", ", match.allowed());
+            Exchange.writeError(response, callback, new ApiException(405, "method " + request.getMethod()
+                    + " is not allowed on " + Params.echo(trimmed) + "; allowed: " + allow)
+                    .withHeader("Allow", allow), style, trimmed);
+            return true;
+        }
+        Router.Route route = match.route();
         long declaredBody = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
         if (declaredBody > MAX_BODY_BYTES) {
-            answerError(response, callback, new ApiException(413, "request body too large: " + declaredBody
-                    + " bytes, the limit is " + MAX_BODY_BYTES + "; parameters go in the query string"));
+            Exchange.writeError(response, callback, tooLarge(route, declaredBody + " bytes"), style, trimmed);
             return true;
         }
-        String trimmed = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-        Exchange ex = new Exchange(request, response, callback, trimmed, match.pathParams(), context);
-        if (match.route().blocking()) {
-            try {
-                request.getComponents().getExecutor().execute(() -> run(match.route(), ex));
-            } catch (RejectedExecutionException e) {
-                answerError(response, callback, new ApiException(503, "the server is overloaded or stopping"));
-            }
+        Exchange ex = new Exchange(request, response, callback, trimmed, match.pathParams(), context, style);
+        if (route.readsBody()) {
+            readBodyThenRun(route, ex);
         } else {
-            run(match.route(), ex);
+            dispatch(route, ex);
         }
         return true;
     }
 
-    private void run(Router.Route route, Exchange ex) {
+    private static boolean isRead(Request request) {
+        return request.getMethod().equals("GET") || request.getMethod().equals("HEAD");
+    }
+
+    /** The dashboard's files (no token needed: they hold no data) and the redirect from {@code /}. */
+    private void serveDashboard(Request request, Response response, Callback callback, String path) {
         try {
-            route.action().handle(ex);
+            access.checkWithoutToken(request);
+        } catch (ApiException refused) {
+            Exchange.writeError(response, callback, refused, Router.ErrorStyle.COMPAT, path);
+            return;
+        }
+        if (path.equals("/")) {
+            Dashboard.redirectRoot(request, response, callback);
+        } else {
+            dashboard.handle(request, response, callback, path);
+        }
+    }
+
+    private static ApiException tooLarge(Router.Route route, String size) {
+        return new ApiException(413, "request body too large: " + size + ", the limit is " + MAX_BODY_BYTES
+                + (route.readsBody() ? " bytes" : "; parameters go in the query string"));
+    }
+
+    /**
+     * Reads the whole body (at most {@value #MAX_BODY_BYTES} bytes, however it is framed) without
+     * holding a thread, then runs the route. A body that is not JSON by its declared type is a 415.
+     */
+    private void readBodyThenRun(Router.Route route, Exchange ex) {
+        String type = ex.request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        Content.Source.asByteArrayAsync(ex.request, MAX_BODY_BYTES).whenComplete((bytes, failure) -> {
+            if (failure != null) {
+                if (ex.request.getConnectionMetaData().getConnection().getEndPoint().isOpen()
+                        && !(failure instanceof IOException)) {
+                    answer(ex, tooLarge(route, "more than " + MAX_BODY_BYTES + " bytes"));
+                } else {
+                    ex.callback.failed(failure);
+                }
+                return;
+            }
+            ex.body(bytes);
+            if (bytes.length > 0 && type != null && !isJson(type)) {
+                answer(ex, new ApiException(415, "the request body must be JSON (Content-Type application/json), "
+                        + "got Content-Type '" + Params.echo(type) + "'").about("Content-Type", Params.echo(type)));
+                return;
+            }
+            dispatch(route, ex);
+        });
+    }
+
+    private static boolean isJson(String contentType) {
+        String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        return mediaType.equals("application/json") || mediaType.endsWith("+json");
+    }
+
+    private void dispatch(Router.Route route, Exchange ex) {
+        if (route.blocking()) {
+            try {
+                ex.request.getComponents().getExecutor().execute(() -> run(route.action(), ex));
+            } catch (RejectedExecutionException e) {
+                answer(ex, new ApiException(503, "the server is overloaded or stopping"));
+            }
+        } else {
+            run(route.action(), ex);
+        }
+    }
+
+    /** Runs an action and answers whatever it throws; the one exception mapper. */
+    static void run(Router.Action action, Exchange ex) {
+        try {
+            action.handle(ex);
         } catch (ApiException e) {
             answer(ex, e);
         } catch (IOException e) {
@@ -129,15 +244,8 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
             // Part of a streamed body is out: too late for an error body; cut the connection instead.
             ex.callback.failed(error);
         } else {
-            answerError(ex.response, ex.callback, error);
+            ex.sendError(error);
         }
-    }
-
-    private static void answerError(Response response, Callback callback, ApiException error) {
-        response.setStatus(error.status());
-        response.getHeaders().put(Exchange.JSON);
-        error.headers().forEach(response.getHeaders()::put);
-        response.write(true, ByteBuffer.wrap(Json.error(error.status(), error.getMessage())), callback);
     }
 
     private Router.Action extension(ExtensionHandler handler) {
@@ -161,11 +269,19 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         if (testApi != null) {
             testApi.start();
         }
+        if (metrics != null) {
+            taskMetrics = TaskManagerMetrics.builder(taskManager).build();
+            taskMetrics.bindTo(metrics);
+        }
         super.doStart();
     }
 
     @Override
     protected void doStop() throws Exception {
+        if (taskMetrics != null) {
+            taskMetrics.close();
+            taskMetrics = null;
+        }
         waiters.close();
         if (testApi != null) {
             testApi.stop();
@@ -185,6 +301,11 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         }
     }
 
+    /** The registry served at {@code /metrics}, or {@code null}; where other server parts bind their meters. */
+    PrometheusMeterRegistry metrics() {
+        return metrics;
+    }
+
     Waiters waiters() {
         return waiters;
     }
@@ -195,16 +316,5 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
 
     RenderPermits renders() {
         return context.renders();
-    }
-
-    private static byte[] loadOpenApi() {
-        try (InputStream in = ApiHandler.class.getResourceAsStream("openapi.json")) {
-            if (in == null) {
-                throw new IllegalStateException("openapi.json is missing from the server's resources");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.taskmanager.server;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -29,8 +30,16 @@ public final class ApiOptions {
     private final boolean crossOriginChecks;
     private final String bearerToken;
     private final List<ExtensionRoute> routes;
+    private final PrometheusMeterRegistry metrics;
+    private final List<String> openApiFragments;
+    private final List<TaskSource> taskSources;
+    private final boolean dashboard;
 
     private ApiOptions(Builder builder) {
+        this.metrics = builder.metrics;
+        this.dashboard = builder.dashboard;
+        this.taskSources = List.copyOf(builder.taskSources);
+        this.openApiFragments = List.copyOf(builder.openApiFragments);
         this.testApi = builder.testApi;
         this.nodeAddress = builder.nodeAddress != null ? builder.nodeAddress : DEFAULT_NODE_ADDRESS;
         this.routes = List.copyOf(builder.routes);
@@ -60,9 +69,19 @@ public final class ApiOptions {
         return maxConcurrentListings;
     }
 
+    /** Whether the web dashboard is served under {@code /ui/}; see {@link Builder#dashboard}. */
+    public boolean dashboardEnabled() {
+        return dashboard;
+    }
+
     /** Whether every request must carry the bearer token. */
     public boolean requiresToken() {
         return bearerToken != null;
+    }
+
+    /** The registry served at {@code GET /metrics}, or {@code null} when metrics are off. */
+    PrometheusMeterRegistry metrics() {
+        return metrics;
     }
 
     AccessPolicy accessPolicy() {
@@ -71,6 +90,15 @@ public final class ApiOptions {
 
     List<ExtensionRoute> routes() {
         return routes;
+    }
+
+    List<String> openApiFragments() {
+        return openApiFragments;
+    }
+
+    /** The sources merged into the v2 list besides the live registry. */
+    List<TaskSource> taskSources() {
+        return taskSources;
     }
 
     /** A route added by another module. */
@@ -82,12 +110,28 @@ public final class ApiOptions {
         private boolean testApi;
         private String nodeAddress;
         private final List<ExtensionRoute> routes = new ArrayList<>();
+        private final List<String> openApiFragments = new ArrayList<>();
+        private final List<TaskSource> taskSources = new ArrayList<>();
         private int maxConcurrentListings = DEFAULT_MAX_CONCURRENT_LISTINGS;
         private Set<String> allowedHosts;
         private boolean crossOriginChecks = true;
         private String bearerToken;
+        private PrometheusMeterRegistry metrics;
+        private boolean dashboard = true;
 
         private Builder() {
+        }
+
+        /**
+         * Serves {@code registry} at {@code GET /metrics} in the Prometheus text format (or OpenMetrics
+         * when asked for), and, while the handler runs, binds the task manager's meters to it
+         * ({@link dev.taskmanager.micrometer.TaskManagerMetrics}; see {@code docs/metrics.md}).
+         * Default: no metrics, and {@code /metrics} is not served. The route obeys the access rules
+         * like every other.
+         */
+        public Builder metrics(PrometheusMeterRegistry registry) {
+            this.metrics = Objects.requireNonNull(registry, "registry");
+            return this;
         }
 
         /**
@@ -177,6 +221,16 @@ public final class ApiOptions {
             return this;
         }
 
+        /**
+         * Whether the handler serves the web dashboard under {@code /ui/} (default true): static files
+         * from this jar, held in memory, that read the v2 API from the browser ({@code docs/dashboard.md}).
+         * Turn it off when the service has a {@code /ui} of its own, or wants no browser front end.
+         */
+        public Builder dashboard(boolean enabled) {
+            this.dashboard = enabled;
+            return this;
+        }
+
         /** Serves the test API under {@code /task_manager_test} (default false). */
         public Builder enableTestApi(boolean enabled) {
             this.testApi = enabled;
@@ -206,6 +260,32 @@ public final class ApiOptions {
         public Builder route(String method, String path, ExtensionHandler handler) {
             routes.add(new ExtensionRoute(Objects.requireNonNull(method, "method"),
                     Objects.requireNonNull(path, "path"), Objects.requireNonNull(handler, "handler")));
+            return this;
+        }
+
+        /**
+         * Describes extension routes in {@code /openapi.json}: a fragment of an OpenAPI 3.1 document,
+         * a JSON object holding {@code paths} (the routes, as in a document), and optionally
+         * {@code components} (schemas and the like they refer to as {@code #/components/...}) and
+         * {@code tags}. Its paths and components are added to the document's; one that the document
+         * already has is refused.
+         *
+         * @throws IllegalArgumentException if it is not such a JSON object (a clash is found when the
+         *                                  handler is built)
+         */
+        public Builder openApi(String fragment) {
+            OpenApi.checkFragment(Objects.requireNonNull(fragment, "fragment"));
+            openApiFragments.add(fragment);
+            return this;
+        }
+
+        /**
+         * Adds a source of tasks besides the live registry, e.g. a history store: the v2 list merges
+         * its tasks with the live ones by the cursor key, and the v2 lookups and waits find an id
+         * there once it is no longer live. See {@link TaskSource} for the contract.
+         */
+        public Builder taskSource(TaskSource source) {
+            taskSources.add(Objects.requireNonNull(source, "source"));
             return this;
         }
 

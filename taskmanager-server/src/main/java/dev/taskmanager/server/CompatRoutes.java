@@ -23,10 +23,13 @@ final class CompatRoutes {
 
     private final ApiContext context;
     private final Waiters waiters;
+    /** The other sources of tasks, which know where a cluster task's children live (a fleet). */
+    private final TaskList list;
 
-    CompatRoutes(ApiContext context, Waiters waiters) {
+    CompatRoutes(ApiContext context, Waiters waiters, java.util.List<TaskSource> sources) {
         this.context = context;
         this.waiters = waiters;
+        this.list = new TaskList(context.taskManager(), sources);
     }
 
     void addTo(Router router) {
@@ -83,7 +86,7 @@ final class CompatRoutes {
     private void taskStatus(Exchange ex) {
         UUID id = ex.taskIdParam();
         TaskStatus status = tm().status(id).orElseThrow(() -> ApiException.taskNotFound(id));
-        ex.sendJson(g -> Json.writeStatus(g, status, context.nodeAddress()));
+        ex.sendJson(g -> Json.writeStatus(g, status, context.nodeAddress(), childNodes(status)));
     }
 
     /**
@@ -96,10 +99,25 @@ final class CompatRoutes {
         try (Stream<TaskStatus> statuses = tm().statusTree(id).orElseThrow(() -> ApiException.taskNotFound(id))) {
             ex.streamJson(context.renders(), g -> {
                 g.writeStartArray();
-                forEach(statuses, status -> Json.writeStatus(g, status, context.nodeAddress()));
+                java.util.concurrent.atomic.AtomicReference<java.util.function.Function<UUID, String>> nodes =
+                        new java.util.concurrent.atomic.AtomicReference<>();
+                forEach(statuses, status -> {
+                    if (nodes.get() == null) { // the root decides: a cluster task's tree spans nodes
+                        nodes.set(status.kind() == dev.taskmanager.TaskKind.CLUSTER ? list::ownerOf : child -> null);
+                    }
+                    Json.writeStatus(g, status, context.nodeAddress(), nodes.get());
+                });
                 g.writeEndArray();
             });
         }
+    }
+
+    /**
+     * Where the children of a status live: this node's, except for a cluster task (SPEC §11), whose
+     * children the other sources may place on other nodes (one lookup per child).
+     */
+    private java.util.function.Function<UUID, String> childNodes(TaskStatus status) {
+        return status.kind() == dev.taskmanager.TaskKind.CLUSTER && !status.children().isEmpty() ? list::ownerOf : null;
     }
 
     private void abortTask(Exchange ex) {

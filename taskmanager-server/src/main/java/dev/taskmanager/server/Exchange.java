@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalLong;
 import java.util.UUID;
 import org.eclipse.jetty.http.HttpHeader;
@@ -32,16 +33,19 @@ final class Exchange implements ExtensionRequest {
     private final String path;
     private final Map<String, String> pathParams;
     private final ApiContext context;
+    private final Router.ErrorStyle style;
     private Params params;
+    private byte[] body;
 
     Exchange(Request request, Response response, Callback callback, String path, Map<String, String> pathParams,
-             ApiContext context) {
+             ApiContext context, Router.ErrorStyle style) {
         this.request = request;
         this.response = response;
         this.callback = callback;
         this.path = path;
         this.pathParams = pathParams;
         this.context = context;
+        this.style = style;
     }
 
     ApiContext context() {
@@ -56,9 +60,45 @@ final class Exchange implements ExtensionRequest {
         return params;
     }
 
+    /**
+     * The query parameters of a v2 route, refusing any not in {@code allowed} and any given twice
+     * (v2 routes that take repeatable parameters use {@link #v2Params(Set, Set)}).
+     */
+    QueryParams v2Params(Set<String> allowed) {
+        return v2Params(allowed, Set.of());
+    }
+
+    /** The query parameters of a v2 route, of which those in {@code repeatable} may be repeated. */
+    QueryParams v2Params(Set<String> allowed, Set<String> repeatable) {
+        return QueryParams.parse(request.getHttpURI().getQuery()).check(allowed, repeatable);
+    }
+
     /** The task id in the path, strictly parsed. */
     UUID taskIdParam() {
         return Params.parseUuid("task_id", pathParam("task_id"));
+    }
+
+    /** How this request's errors are written. */
+    Router.ErrorStyle style() {
+        return style;
+    }
+
+    /**
+     * The request body, read whole before the action ran (routes that take one); empty when the
+     * request had none. Reading it means the connection holds nothing more of this request, which
+     * lets a pending wait probe the connection for a vanished client ({@link Waiters}).
+     */
+    byte[] body() {
+        return body == null ? new byte[0] : body;
+    }
+
+    void body(byte[] bytes) {
+        this.body = bytes;
+    }
+
+    /** Whether the body, if any, was read whole. */
+    boolean bodyConsumed() {
+        return body != null;
     }
 
     // ---------------------------------------------------------------- answers
@@ -74,9 +114,28 @@ final class Exchange implements ExtensionRequest {
         response.write(true, BufferUtil.EMPTY_BUFFER, callback);
     }
 
-    /** The error body of SPEC §12.5 with the error's status. */
-    void sendError(int status, String message) {
-        send(status, Json.error(status, message));
+    /** The error in this route's style: SPEC §12.5's body, or an RFC 9457 problem. */
+    void sendError(ApiException error) {
+        writeError(response, callback, error, style, path);
+    }
+
+    /**
+     * Answers {@code error} in {@code style}: the compat body of SPEC §12.5, or a problem
+     * ({@link Problems}) about {@code instance}, with the error's headers.
+     */
+    static void writeError(Response response, Callback callback, ApiException error, Router.ErrorStyle style,
+                           String instance) {
+        response.setStatus(error.status());
+        error.headers().forEach(response.getHeaders()::put);
+        byte[] bytes;
+        if (style == Router.ErrorStyle.PROBLEM) {
+            response.getHeaders().put(Problems.CONTENT_TYPE);
+            bytes = Problems.render(error, instance);
+        } else {
+            response.getHeaders().put(JSON);
+            bytes = Json.error(error.status(), error.getMessage());
+        }
+        response.write(true, ByteBuffer.wrap(bytes), callback);
     }
 
     void send(int status, byte[] body) {

@@ -113,6 +113,16 @@ final class Json {
 
     /** A {@code task_status} object (SPEC §12.3); children are reported on {@code node}. */
     static void writeStatus(JsonGenerator g, TaskStatus s, String node) throws IOException {
+        writeStatus(g, s, node, null);
+    }
+
+    /**
+     * A {@code task_status} whose children may live on other nodes (a cluster task's, SPEC §11):
+     * {@code childNode} names each child's node, or returns {@code null} for {@code node}; a null
+     * {@code childNode} gives every child {@code node}.
+     */
+    static void writeStatus(JsonGenerator g, TaskStatus s, String node, java.util.function.Function<UUID, String> childNode)
+            throws IOException {
         g.writeStartObject();
         g.writeFieldName(ID);
         writeUuid(g, s.id());
@@ -161,7 +171,8 @@ final class Json {
             g.writeFieldName(TASK_ID);
             writeUuid(g, child);
             g.writeFieldName(NODE);
-            g.writeString(node);
+            String elsewhere = childNode == null ? null : childNode.apply(child);
+            g.writeString(elsewhere != null ? elsewhere : node);
             g.writeEndObject();
         }
         g.writeEndArray();

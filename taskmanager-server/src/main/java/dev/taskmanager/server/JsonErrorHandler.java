@@ -1,6 +1,5 @@
 package dev.taskmanager.server;
 
-import java.nio.ByteBuffer;
 import java.util.Locale;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
@@ -15,8 +14,8 @@ import org.eclipse.jetty.util.Callback;
  * Makes the errors Jetty produces itself look like the API's own (SPEC §12.5): a path outside the
  * API (404 {@code Not found}), a request line or headers over the limits (414, 431), a malformed
  * request (400), an ambiguous URI, an HTTP version other than 1.0 or 1.1 (400 rather than 505, so that
- * no client input is ever answered 5xx). Every body is {@code {"message": "...", "code": N}}, never an
- * HTML page. Installed on the standalone {@link TaskManagerServer}; a service embedding the handler
+ * no client input is ever answered 5xx). Every body is {@code {"message": "...", "code": N}}, or an
+ * RFC 9457 problem under {@code /v2} ({@link Problems}), never an HTML page. Installed on the standalone {@link TaskManagerServer}; a service embedding the handler
  * keeps its own error handler.
  *
  * <p>A path Jetty refuses before routing (an encoded control character or separator) is described
@@ -53,15 +52,21 @@ final class JsonErrorHandler extends ErrorHandler {
             status = 400;
         }
         String text = message(status, message);
+        String[] parameter = new String[1];
         if (status == 400) {
-            text = describeBadRequest(request, message, text);
+            text = describeBadRequest(request, message, text, parameter);
         }
-        response.setStatus(status);
-        response.getHeaders().put(Exchange.JSON);
         if (status != 404) {
             response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
         }
-        response.write(true, ByteBuffer.wrap(Json.error(status, text)), callback);
+        HttpURI uri = request.getHttpURI();
+        String path = uri == null ? null : uri.getPath();
+        Router.ErrorStyle style = path == null ? Router.ErrorStyle.COMPAT : router.styleOf(path);
+        ApiException error = new ApiException(status, text);
+        if (parameter[0] != null) {
+            error = error.about(parameter[0], null);
+        }
+        Exchange.writeError(response, callback, error, style, null);
         return true;
     }
 
@@ -71,7 +76,7 @@ final class JsonErrorHandler extends ErrorHandler {
      * itself (an encoded NUL or a malformed %-escape), Jetty keeps neither the path nor a reason, so
      * the message says what to look for.
      */
-    private String describeBadRequest(Request request, Object jettyMessage, String fallback) {
+    private String describeBadRequest(Request request, Object jettyMessage, String fallback, String[] parameter) {
         String reason = jettyMessage == null ? "" : jettyMessage.toString();
         boolean noReason = reason.isEmpty() || reason.equals(HttpStatus.getMessage(400));
         HttpURI uri = request.getHttpURI();
@@ -80,7 +85,7 @@ final class JsonErrorHandler extends ErrorHandler {
             return noReason ? "Bad Request: the request line could not be parsed; look for an encoded NUL (%00) "
                     + "or a malformed %-escape in the path" : fallback;
         }
-        String refused = router.describeRefusedPath(path);
+        String refused = router.describeRefusedPath(path, parameter);
         if (refused == null) {
             return fallback;
         }

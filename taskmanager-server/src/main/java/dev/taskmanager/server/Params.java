@@ -48,7 +48,8 @@ final class Params {
             String name = decode(eq < 0 ? pair : pair.substring(0, eq));
             String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
             if (values.putIfAbsent(name, value) != null) {
-                throw ApiException.badRequest("parameter '" + echo(name) + "' is given more than once");
+                throw ApiException.badRequest("parameter '" + echo(name) + "' is given more than once")
+                        .about(echo(name), echo(value));
             }
         }
         return new Params(values);
@@ -71,7 +72,7 @@ final class Params {
     String require(String name) {
         String value = values.get(name);
         if (value == null) {
-            throw ApiException.badRequest("Missing mandatory parameter '" + name + "'");
+            throw ApiException.badRequest("Missing mandatory parameter '" + name + "'").about(name, null);
         }
         return value;
     }
@@ -175,7 +176,8 @@ final class Params {
     }
 
     static ApiException invalid(String name, String value, String reason) {
-        return ApiException.badRequest("invalid value '" + echo(value) + "' for parameter '" + name + "': " + reason);
+        return ApiException.badRequest("invalid value '" + echo(value) + "' for parameter '" + name + "': " + reason)
+                .about(name, echo(value));
     }
 
     /** The value as echoed in messages: long values are cut, so an 8 KiB id does not come back whole. */

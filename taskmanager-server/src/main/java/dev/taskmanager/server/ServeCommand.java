@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * <pre>
  * serve [--api-address ADDR] [--api-port PORT] [--shards N]
  *       [--task-ttl-in-seconds S] [--user-task-ttl-in-seconds S] [--shutdown-timeout S]
- *       [--unregister-finished-on-read] [--enable-test-api]
+ *       [--unregister-finished-on-read] [--enable-test-api] [--no-metrics]
  *       [--allowed-hosts H,...] [--auth-token-file FILE]
  *       [--tls-keystore FILE [--tls-keystore-password-file FILE] | --tls-cert FILE --tls-key FILE]
  *       [--max-connections N] [--max-connections-per-address N] [--request-header-timeout S]
@@ -135,6 +135,7 @@ public final class ServeCommand {
             StopSignals.install(() -> stop.complete(null));
         }
         out.println("Task manager API listening on " + server.uri());
+        server.dashboardUri().ifPresent(ui -> out.println("Dashboard: " + ui));
         out.flush();
         onStarted.accept(server);
         try {
@@ -194,6 +195,9 @@ public final class ServeCommand {
                     continue;
                 case "--enable-test-api":
                     o.enableTestApi = inline == null || flagSwitch(flag, inline);
+                    continue;
+                case "--no-metrics":
+                    o.metrics = !(inline == null || flagSwitch(flag, inline));
                     continue;
                 default:
                     break;
@@ -354,6 +358,7 @@ public final class ServeCommand {
                 "  --user-task-ttl-in-seconds S     keep finished user tasks S seconds (default 3600)",
                 "  --unregister-finished-on-read    task_status drops a finished task once read (seed mode)",
                 "  --enable-test-api                serve /task_manager_test (lets clients create tasks)",
+                "  --no-metrics                     do not serve GET /metrics (Prometheus; on by default)",
                 "  --shutdown-timeout S             on stop, wait S seconds for running tasks (default "
                         + ServerOptions.DEFAULT_SHUTDOWN_TIMEOUT_SECONDS + ")",
                 "",

@@ -1,6 +1,8 @@
 package dev.taskmanager.server;
 
 import dev.taskmanager.TaskManager;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,6 +27,7 @@ public final class ServerOptions {
     long shutdownTimeoutSeconds = DEFAULT_SHUTDOWN_TIMEOUT_SECONDS;
     boolean unregisterFinishedOnRead;
     boolean enableTestApi;
+    boolean metrics = true;
     boolean help;
     int maxConcurrentListings = ApiOptions.DEFAULT_MAX_CONCURRENT_LISTINGS;
     int maxConnections = TaskManagerServer.DEFAULT_MAX_CONNECTIONS;
@@ -82,6 +85,14 @@ public final class ServerOptions {
     /** {@code --enable-test-api} (default off). */
     public boolean enableTestApi() {
         return enableTestApi;
+    }
+
+    /**
+     * Whether {@code GET /metrics} is served, with the task manager's, Jetty's and the JVM's meters
+     * (default on; {@code --no-metrics} turns it off).
+     */
+    public boolean metrics() {
+        return metrics;
     }
 
     /** Whether {@code --help} was given: print the usage and start nothing. */
@@ -155,6 +166,9 @@ public final class ServerOptions {
         if (!allowedHosts.isEmpty()) {
             builder.allowedHosts(allowedHosts);
         }
+        if (metrics) {
+            builder.metrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).jvmMetrics(true);
+        }
         if (authTokenFile != null) {
             builder.authTokenFile(authTokenFile);
         }
@@ -173,7 +187,8 @@ public final class ServerOptions {
     public String toString() {
         return "ServerOptions[api=" + apiAddress + ":" + apiPort + ", shards=" + shards + ", taskTtl="
                 + taskTtlSeconds + "s, userTaskTtl=" + userTaskTtlSeconds + "s, unregisterFinishedOnRead="
-                + unregisterFinishedOnRead + ", testApi=" + enableTestApi + ", token=" + (authTokenFile != null)
+                + unregisterFinishedOnRead + ", testApi=" + enableTestApi + ", metrics=" + metrics
+                + ", token=" + (authTokenFile != null)
                 + ", tls=" + tls() + "]";
     }
 }

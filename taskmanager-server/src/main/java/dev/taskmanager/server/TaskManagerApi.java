@@ -16,11 +16,12 @@ import org.eclipse.jetty.server.Handler;
  * }</pre>
  *
  * <p>The handler answers every path under its namespaces ({@code /task_manager},
- * {@code /task_manager_test} when the test API is on, {@code /openapi.json}, and the first segment of
- * each extension route), 404 included, and declines everything else so the next handler can take it.
- * It never closes the task manager: the service owns it. Starting it registers a listener on the
- * task manager when the test API is on; stopping it removes the listener and answers pending waits
- * with 503.
+ * {@code /task_manager_test} when the test API is on, {@code /openapi.json}, {@code /v2}, {@code /metrics}
+ * when {@link ApiOptions.Builder#metrics metrics} are on, the web dashboard's {@code /ui} unless
+ * {@link ApiOptions.Builder#dashboard(boolean) turned off}, and the first segment of each extension
+ * route), 404 included, and declines everything else so the next handler can take it. It never closes
+ * the task manager: the service owns it. Starting it registers listeners on the task manager when the
+ * test API or metrics are on; stopping it removes them and answers pending waits with 503.
  */
 public final class TaskManagerApi {
     private TaskManagerApi() {

@@ -14,7 +14,21 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.jetty.JettyConnectionMetrics;
+import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.jetty12.server.TimedHandler;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
@@ -78,10 +92,13 @@ public final class TaskManagerServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final ApiHandler api;
+    private final boolean dashboard;
     private final Tls tls;
     private final List<String> warnings;
     private final ConnectionGuard guard;
     private final NetworkConnectionLimit connectionLimit;
+    private final PrometheusMeterRegistry metrics;
+    private final List<AutoCloseable> meterBinders = new ArrayList<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -99,8 +116,13 @@ public final class TaskManagerServer implements AutoCloseable {
             hosts.add(bindAddress);
             options.allowedHosts(hosts);
         }
+        this.metrics = builder.metrics;
+        if (metrics != null) {
+            options.metrics(metrics);
+        }
         ApiOptions built = options.build();
-        this.api = new ApiHandler(taskManager, built);
+        this.api = new ApiHandler(taskManager, built, true);
+        this.dashboard = built.dashboardEnabled();
         this.warnings = warnings(bindAddress, loopback, built.requiresToken(), tls != null);
 
         QueuedThreadPool threads = new QueuedThreadPool();
@@ -119,6 +141,7 @@ public final class TaskManagerServer implements AutoCloseable {
         http.addEventListener(guard);
         this.connector = tls == null ? new ServerConnector(server, http)
                 : new ServerConnector(server, new SslConnectionFactory(tls.sslContextFactory(), http.getProtocol()), http);
+        connector.setName(tls == null ? "http" : "https"); // the connector_name tag of Jetty's connection meters
         connector.setHost(bindAddress);
         connector.setPort(builder.port);
         connector.setIdleTimeout(builder.idleTimeout.toMillis());
@@ -133,9 +156,41 @@ public final class TaskManagerServer implements AutoCloseable {
         GracefulHandler graceful = new GracefulHandler(api);
         // On stop, idle keep-alive connections are closed after this long (Jetty's default is a second).
         graceful.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT.toMillis());
-        server.setHandler(guard.handler(graceful));
+        Handler served = graceful;
+        if (metrics != null) {
+            served = bindServerMetrics(graceful, threads, builder.jvmMetrics);
+            for (MeterBinder binder : builder.meterBinders) {
+                binder.bindTo(metrics);
+                if (binder instanceof AutoCloseable) {
+                    meterBinders.add((AutoCloseable) binder);
+                }
+            }
+        }
+        server.setHandler(guard.handler(served));
         server.setErrorHandler(new JsonErrorHandler(api.router()));
         server.setStopTimeout(DRAIN_TIMEOUT.toMillis());
+    }
+
+    /**
+     * Binds the HTTP server's meters (requests by route template, connections, the thread pool) and,
+     * if asked, the JVM's, and wraps {@code next} in the request timer.
+     */
+    private Handler bindServerMetrics(Handler next, QueuedThreadPool threads, boolean jvm) {
+        TimedHandler timed = new TimedHandler(metrics, Tags.empty(), new RouteTags());
+        timed.setHandler(next);
+        JettyConnectionMetrics.addToAllConnectors(server, metrics);
+        new JettyServerThreadPoolMetrics(threads, Tags.empty()).bindTo(metrics);
+        if (jvm) {
+            new ClassLoaderMetrics().bindTo(metrics);
+            new JvmMemoryMetrics().bindTo(metrics);
+            new JvmThreadMetrics().bindTo(metrics);
+            new ProcessorMetrics().bindTo(metrics);
+            new UptimeMetrics().bindTo(metrics);
+            JvmGcMetrics gc = new JvmGcMetrics();
+            gc.bindTo(metrics);
+            meterBinders.add(gc); // holds GC notification listeners until closed
+        }
+        return timed;
     }
 
     /**
@@ -245,9 +300,25 @@ public final class TaskManagerServer implements AutoCloseable {
         return URI.create((tls != null ? "https" : "http") + "://" + host + ":" + port());
     }
 
+    /**
+     * Where the web dashboard is, {@code uri() + "/ui/"} (e.g. {@code http://127.0.0.1:10000/ui/}); empty
+     * when it was turned off with {@link Builder#dashboard(boolean) dashboard(false)}.
+     */
+    public Optional<URI> dashboardUri() {
+        return dashboard ? Optional.of(URI.create(uri() + Dashboard.PREFIX + "/")) : Optional.empty();
+    }
+
     /** The task manager the server exposes. */
     public TaskManager taskManager() {
         return taskManager;
+    }
+
+    /**
+     * The registry served at {@code GET /metrics}, if metrics are on ({@link Builder#metrics}); a part
+     * of the server that has meters of its own (an event stream, say) binds them here.
+     */
+    public Optional<PrometheusMeterRegistry> metrics() {
+        return Optional.ofNullable(metrics);
     }
 
     /** How many {@code wait_task} requests are pending; for monitoring and benchmarks. */
@@ -291,6 +362,14 @@ public final class TaskManagerServer implements AutoCloseable {
         } finally {
             api.closeWaiters();
             stopQuietly();
+            for (AutoCloseable binder : meterBinders) {
+                try {
+                    binder.close();
+                } catch (Exception e) {
+                    System.getLogger(TaskManagerServer.class.getName())
+                            .log(System.Logger.Level.WARNING, "Error while closing " + binder, e);
+                }
+            }
         }
     }
 
@@ -317,6 +396,9 @@ public final class TaskManagerServer implements AutoCloseable {
         private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
         private List<String> allowedHosts;
         private Tls tls;
+        private PrometheusMeterRegistry metrics;
+        private boolean jvmMetrics;
+        private final List<MeterBinder> meterBinders = new ArrayList<>();
 
         private Builder(TaskManager taskManager) {
             this.taskManager = taskManager;
@@ -496,9 +578,63 @@ public final class TaskManagerServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Serves {@code registry} at {@code GET /metrics} (Prometheus text format, or OpenMetrics on
+         * request; same access rules as the API) and binds to it the task manager's meters, Jetty's
+         * request timer ({@code jetty.server.requests}, tagged by route template), connection and
+         * thread pool meters. Default: no metrics. {@code serve} turns this on unless
+         * {@code --no-metrics}. Meter names: {@code docs/metrics.md}.
+         */
+        public Builder metrics(PrometheusMeterRegistry registry) {
+            this.metrics = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /**
+         * With {@link #metrics}, also binds Micrometer's JVM meters (memory, GC, threads, class
+         * loading, processor, uptime) to the registry (default false: a service embedding the server
+         * usually binds them itself, and binding them twice would count GC pauses twice). The
+         * standalone {@code serve} turns it on.
+         */
+        public Builder jvmMetrics(boolean enabled) {
+            this.jvmMetrics = enabled;
+            return this;
+        }
+
+        /**
+         * Meters of another part of the service to publish at {@code /metrics} (the history store's,
+         * say): bound to the registry when the server is built if {@link #metrics} are on, ignored
+         * otherwise; closed with the server if the binder is {@link AutoCloseable}.
+         */
+        public Builder meterBinder(MeterBinder binder) {
+            meterBinders.add(Objects.requireNonNull(binder, "binder"));
+            return this;
+        }
+
+        /**
+         * Whether the web dashboard is served under {@code /ui/}, with {@code /} redirecting to it
+         * (default true); see {@link ApiOptions.Builder#dashboard}.
+         */
+        public Builder dashboard(boolean enabled) {
+            options.dashboard(enabled);
+            return this;
+        }
+
         /** Adds an extension endpoint; see {@link ApiOptions.Builder#route}. */
         public Builder route(String method, String path, ExtensionHandler handler) {
             options.route(method, path, handler);
+            return this;
+        }
+
+        /** Adds a source of tasks besides the live registry; see {@link ApiOptions.Builder#taskSource}. */
+        public Builder taskSource(TaskSource source) {
+            options.taskSource(source);
+            return this;
+        }
+
+        /** Describes extension routes in {@code /openapi.json}; see {@link ApiOptions.Builder#openApi}. */
+        public Builder openApi(String fragment) {
+            options.openApi(fragment);
             return this;
         }
 
@@ -508,6 +644,9 @@ public final class TaskManagerServer implements AutoCloseable {
          * @throws IllegalArgumentException if an extension route is malformed or clashes with another
          */
         public TaskManagerServer build() {
+            if (jvmMetrics && metrics == null) {
+                throw new IllegalStateException("jvmMetrics(true) needs metrics(registry): there is no registry to bind to");
+            }
             return new TaskManagerServer(this);
         }
     }

@@ -4,11 +4,15 @@ import dev.taskmanager.Task;
 import dev.taskmanager.TaskStatus;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -25,10 +29,11 @@ import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
- * {@code wait_task} without a thread per waiter (SPEC §12.6). A waiting request stays open in Jetty
- * while nothing runs for it: it is answered when the task completes, or from one timer on Jetty's
- * shared scheduler when it has a timeout, whichever comes first. Each wait costs a few small
- * objects; thousands are cheap.
+ * Waits without a thread per waiter (SPEC §12.6): the compat {@code wait_task}, and the v2 waits on
+ * one task or on many ({@code all} or {@code any} of them). A waiting request stays open in Jetty
+ * while nothing runs for it: it is answered when enough of its tasks complete, or from one timer on
+ * Jetty's shared scheduler when it has a timeout, whichever comes first. Each wait costs a few small
+ * objects plus one entry per task it waits on; thousands are cheap.
  *
  * <p><b>Nothing per call stays attached to a task.</b> {@link Task#done()} hands out a future that
  * stays attached to the task until the task completes, cancelled or not; one per request would
@@ -46,14 +51,17 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * dropped and the connection closed. A dead waiter is so found within one idle timeout. A client
  * that pipelines another request behind a wait (almost none do) loses that request's first byte to
  * the probe; the wait's answer then says {@code Connection: close} so the client retries the rest,
- * as RFC 9112 §9.3.2 asks of pipelining clients. Only plain-socket requests without a body are
- * probed; others (TLS, HTTP/2 when embedded) just wait.
+ * as RFC 9112 §9.3.2 asks of pipelining clients. Only plain-socket requests whose body (if any) was
+ * read whole are probed; others (TLS, HTTP/2 when embedded) just wait.
  *
  * <p>Thread-safe. Each waiter is settled exactly once: by completion, timeout, disconnect or
  * shutdown.
  */
 final class Waiters {
     private static final System.Logger LOG = System.getLogger(Waiters.class.getName());
+
+    /** {@link #await(Exchange, List, Map, int, long, WaitAnswer)}'s timeout meaning "none". */
+    static final long NO_TIMEOUT = -1;
 
     private final Map<UUID, TaskWaits> byTask = new ConcurrentHashMap<>();
     private final Set<Pending> pending = ConcurrentHashMap.newKeySet();
@@ -68,26 +76,75 @@ final class Waiters {
         this.nodeAddress = nodeAddress;
     }
 
+    /** How a wait is answered; exactly one of the two is called, once, on a pool thread or the request's. */
+    interface WaitAnswer {
+        /**
+         * Enough tasks ended.
+         *
+         * @param ended the final status of every waited task that ended, by id
+         */
+        void completed(Exchange ex, Map<UUID, TaskStatus> ended) throws Exception;
+
+        /**
+         * The timeout passed first.
+         *
+         * @param ended the final status of the waited tasks that did end, by id
+         */
+        void timedOut(Exchange ex, Map<UUID, TaskStatus> ended) throws Exception;
+    }
+
     /**
      * Answers with the task's final status once it completes, or 408 once {@code timeout} seconds
      * pass (at once for 0 unless it is already complete); absent means wait as long as it takes.
      */
     void await(Exchange ex, Task task, OptionalLong timeout) {
-        if (task.state().isTerminal()) {
-            // The future of a complete task is complete: taking it attaches nothing.
-            TaskStatus last = task.done().getNow(null);
-            TaskStatus status = last != null ? last : task.status();
-            ex.sendJson(g -> Json.writeStatus(g, status, nodeAddress));
+        long nanos = timeout.isPresent() ? TimeUnit.SECONDS.toNanos(timeout.getAsLong()) : NO_TIMEOUT;
+        await(ex, List.of(task), Map.of(), 1, nanos, new WaitAnswer() {
+            @Override
+            public void completed(Exchange e, Map<UUID, TaskStatus> ended) {
+                TaskStatus status = ended.get(task.id());
+                e.sendJson(g -> Json.writeStatus(g, status, nodeAddress));
+            }
+
+            @Override
+            public void timedOut(Exchange e, Map<UUID, TaskStatus> ended) {
+                e.sendError(Waiters.timedOut());
+            }
+        });
+    }
+
+    /**
+     * Waits until {@code needed} of {@code tasks} and {@code endedElsewhere} have ended (1: any of
+     * them; all of them), then answers {@link WaitAnswer#completed}; or answers
+     * {@link WaitAnswer#timedOut} once {@code timeoutNanos} pass ({@link #NO_TIMEOUT}: never; 0: at
+     * once unless enough have ended already). Holds no thread meanwhile.
+     *
+     * @param endedElsewhere final statuses of tasks no longer live (read from a history store), by id
+     * @throws ApiException 503 if the server is shutting down
+     */
+    void await(Exchange ex, List<? extends Task> tasks, Map<UUID, TaskStatus> endedElsewhere, int needed,
+               long timeoutNanos, WaitAnswer answer) {
+        Map<UUID, TaskStatus> ended = new ConcurrentHashMap<>(endedElsewhere);
+        List<Task> running = new ArrayList<>(tasks.size());
+        for (Task task : tasks) {
+            if (task.state().isTerminal()) {
+                ended.put(task.id(), finalStatus(task));
+            } else {
+                running.add(task);
+            }
+        }
+        if (ended.size() >= needed) {
+            answerNow(ex, e -> answer.completed(e, ended));
             return;
         }
-        if (timeout.isPresent() && timeout.getAsLong() == 0) {
-            throw timedOut();
+        if (timeoutNanos == 0) {
+            answerNow(ex, e -> answer.timedOut(e, ended));
+            return;
         }
         if (closed) {
             throw shuttingDown();
         }
-        TaskWaits waits = waitsFor(task);
-        Pending waiter = new Pending(ex, waits);
+        Pending waiter = new Pending(ex, needed, ended, answer);
         Consumer<Object> hook = onWaiterCreated;
         if (hook != null) {
             hook.accept(waiter);
@@ -95,16 +152,23 @@ final class Waiters {
         ex.request.addIdleTimeoutListener(waiter::onIdleTimeout);
         ex.request.addFailureListener(waiter::onFailure);
         pending.add(waiter);
-        waits.waiters.add(waiter);
-        // Join first, then look: either the release sees this waiter in the set or this sees the status.
-        TaskStatus released = waits.finalStatus;
-        if (released != null) {
-            waiter.onDone(released);
-            return;
+        for (Task task : running) {
+            TaskWaits waits = waitsFor(task);
+            waiter.joined.add(waits);
+            waits.waiters.add(waiter);
+            if (waiter.settled.get()) {
+                waits.waiters.remove(waiter); // settled meanwhile: settle() may have missed this one
+                break;
+            }
+            // Join first, then look: either the release sees this waiter in the set or this sees the status.
+            TaskStatus released = waits.finalStatus;
+            if (released != null) {
+                waiter.onDone(waits.taskId, released);
+            }
         }
-        if (timeout.isPresent()) {
+        if (timeoutNanos != NO_TIMEOUT && !waiter.settled.get()) {
             Scheduler scheduler = ex.request.getComponents().getScheduler();
-            waiter.timer = scheduler.schedule(waiter::onTimeout, timeout.getAsLong(), TimeUnit.SECONDS);
+            waiter.timer = scheduler.schedule(waiter::onTimeout, timeoutNanos, TimeUnit.NANOSECONDS);
             if (waiter.settled.get()) {
                 waiter.cancelTimer(); // settled while the timer was being set: do not keep it queued
             }
@@ -112,6 +176,17 @@ final class Waiters {
         if (closed && waiter.settle()) {
             waiter.answerError(shuttingDown()); // shutdown raced with us and missed this waiter
         }
+    }
+
+    /** The final status of an ended task; its completed future attaches nothing when taken. */
+    private static TaskStatus finalStatus(Task task) {
+        TaskStatus last = task.done().getNow(null);
+        return last != null ? last : task.status();
+    }
+
+    /** Runs an answer on the request's thread, mapping what it throws like any action. */
+    private static void answerNow(Exchange ex, Router.Action answer) {
+        ApiHandler.run(answer, ex);
     }
 
     /**
@@ -139,7 +214,7 @@ final class Waiters {
         waits.finalStatus = status;
         byTask.remove(waits.taskId, waits);
         for (Pending waiter : waits.waiters) {
-            waiter.onDone(status);
+            waiter.onDone(waits.taskId, status);
         }
     }
 
@@ -201,15 +276,21 @@ final class Waiters {
 
     private final class Pending {
         final Exchange ex;
-        final TaskWaits waits;
+        final int needed;
+        final Map<UUID, TaskStatus> ended;
+        final WaitAnswer answer;
+        /** The shared waits this waiter joined; it leaves every one when settled. */
+        final Queue<TaskWaits> joined = new ConcurrentLinkedQueue<>();
         final AtomicBoolean settled = new AtomicBoolean();
         volatile Scheduler.Task timer;
         volatile boolean probing = true;
         volatile boolean closeConnection;
 
-        Pending(Exchange ex, TaskWaits waits) {
+        Pending(Exchange ex, int needed, Map<UUID, TaskStatus> ended, WaitAnswer answer) {
             this.ex = ex;
-            this.waits = waits;
+            this.needed = needed;
+            this.ended = ended;
+            this.answer = answer;
         }
 
         boolean settle() {
@@ -217,7 +298,9 @@ final class Waiters {
                 return false;
             }
             pending.remove(this);
-            waits.waiters.remove(this);
+            for (TaskWaits waits : joined) {
+                waits.waiters.remove(this);
+            }
             cancelTimer();
             return true;
         }
@@ -229,33 +312,40 @@ final class Waiters {
             }
         }
 
-        void onDone(TaskStatus status) {
-            if (!settle()) {
-                return; // settled by a timeout, a disconnect or shutdown, which answered already
+        void onDone(UUID taskId, TaskStatus status) {
+            ended.put(taskId, status);
+            if (ended.size() < needed || !settle()) {
+                return; // more to wait for, or settled by a timeout, a disconnect or shutdown
             }
-            // Render and write on Jetty's pool, not on the thread that completed the task: that may be
-            // a task body, and thousands of waiters may be released at once.
-            Runnable answer = () -> {
-                keepOrCloseConnection();
-                ex.sendJson(g -> Json.writeStatus(g, status, nodeAddress));
-            };
-            try {
-                Executor executor = ex.request.getComponents().getExecutor();
-                executor.execute(answer);
-            } catch (RejectedExecutionException e) {
-                answer.run();
-            }
+            answerOnPool(e -> answer.completed(e, ended));
         }
 
         void onTimeout() {
             if (settle()) {
-                answerError(timedOut());
+                answerOnPool(e -> answer.timedOut(e, ended));
+            }
+        }
+
+        /**
+         * Renders and writes on Jetty's pool, not on the thread that completed the task or fired the
+         * timer: that may be a task body, and thousands of waiters may be released at once.
+         */
+        private void answerOnPool(Router.Action render) {
+            Runnable run = () -> {
+                keepOrCloseConnection();
+                ApiHandler.run(render, ex);
+            };
+            try {
+                Executor executor = ex.request.getComponents().getExecutor();
+                executor.execute(run);
+            } catch (RejectedExecutionException e) {
+                run.run();
             }
         }
 
         void answerError(ApiException error) {
             keepOrCloseConnection();
-            ex.sendError(error.status(), error.getMessage());
+            ex.sendError(error);
         }
 
         private void keepOrCloseConnection() {
@@ -290,8 +380,8 @@ final class Waiters {
                 return false;
             }
             EndPoint endPoint = ex.request.getConnectionMetaData().getConnection().getEndPoint();
-            boolean hasBody = ex.request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH) > 0
-                    || ex.request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+            boolean hasBody = !ex.bodyConsumed() && (ex.request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH) > 0
+                    || ex.request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING));
             if (!(endPoint instanceof SocketChannelEndPoint) || hasBody) {
                 probing = false;
                 return false;

@@ -64,11 +64,33 @@ final class ApiClient {
     }
 
     CompletableFuture<Answer> sendAsync(String method, String pathAndQuery) {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve(pathAndQuery))
-                .method(method, HttpRequest.BodyPublishers.noBody())
-                .timeout(Duration.ofSeconds(30))
-                .build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        return sendAsync(method, pathAndQuery, null);
+    }
+
+    /** A request with a JSON body ({@code null}: none) and extra headers as name, value pairs. */
+    Answer send(String method, String pathAndQuery, String jsonBody, String... headers) {
+        try {
+            return sendAsync(method, pathAndQuery, jsonBody, headers).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(method + " " + pathAndQuery + " failed", e.getCause());
+        }
+    }
+
+    CompletableFuture<Answer> sendAsync(String method, String pathAndQuery, String jsonBody, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(pathAndQuery))
+                .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(jsonBody))
+                .timeout(Duration.ofSeconds(30));
+        if (jsonBody != null) {
+            request.header("Content-Type", "application/json");
+        }
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.setHeader(headers[i], headers[i + 1]);
+        }
+        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
                 .thenApply(r -> new Answer(r.statusCode(), r.body(), r));
     }
 

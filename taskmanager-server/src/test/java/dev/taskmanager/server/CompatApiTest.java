@@ -174,6 +174,19 @@ class CompatApiTest extends ApiTestBase {
         }
     }
 
+    @Test
+    void theOpenApiDocumentDescribesTheMetricsRoute() {
+        try (ServerFixture metered = new ServerFixture(b -> b, s -> s.metrics(
+                new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                        io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT)))) {
+            JsonNode doc = metered.client.get("/openapi.json").json();
+            for (Router.Route route : metered.server.api().router().routes()) {
+                assertThat(doc.get("paths").get(route.template())).as(route.template()).isNotNull();
+            }
+            assertThat(doc.get("paths").get("/metrics").get("get")).isNotNull();
+        }
+    }
+
     private static List<String> ids(ApiClient.Answer answer) {
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         List<String> ids = new ArrayList<>();

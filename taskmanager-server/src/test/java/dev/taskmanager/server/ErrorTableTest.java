@@ -110,7 +110,7 @@ class ErrorTableTest extends ApiTestBase {
     }
 
     @ParameterizedTest
-    @CsvSource({"GET,/nope", "GET,/", "GET,/task_manager", "GET,/task_manager/nope", "DELETE,/task_manager/ttl",
+    @CsvSource({"GET,/nope", "POST,/", "GET,/task_manager", "GET,/task_manager/nope", "DELETE,/task_manager/ttl",
             "PUT,/task_manager/ttl", "GET,/task_manager/abort_task/0f0e0d0c-0b0a-4908-8706-050403020100",
             "POST,/task_manager/task_status/0f0e0d0c-0b0a-4908-8706-050403020100", "GET,/task_manager/task_status",
             "GET,/task_manager/task_status/a/b", "GET,/task_manager_test/nope", "PATCH,/openapi.json"})

@@ -3,6 +3,7 @@ package dev.taskmanager.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.taskmanager.TaskManager;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -33,6 +34,7 @@ class ServeCommandTest {
         assertThat(options.userTaskTtl()).isEqualTo(Duration.ofHours(1));
         assertThat(options.unregisterFinishedOnRead()).isFalse();
         assertThat(options.enableTestApi()).isFalse();
+        assertThat(options.metrics()).isTrue();
         assertThat(options.help()).isFalse();
     }
 
@@ -54,6 +56,23 @@ class ServeCommandTest {
             assertThat(o.enableTestApi()).isTrue();
         }
         assertThat(ServeCommand.parse("--enable-test-api=false").enableTestApi()).isFalse();
+        assertThat(ServeCommand.parse("--no-metrics").metrics()).isFalse();
+        assertThat(ServeCommand.parse("--no-metrics=true").metrics()).isFalse();
+        assertThat(ServeCommand.parse("--no-metrics=false").metrics()).isTrue();
+    }
+
+    @Test
+    void serveExposesMetricsByDefaultAndNotWithNoMetrics() throws Exception {
+        try (TaskManager tm = ServeCommand.parse().newTaskManager()) {
+            TaskManagerServer metered = ServeCommand.parse("--api-port=0").newServer(tm).ownsTaskManager(false).build();
+            assertThat(metered.metrics()).isPresent();
+            assertThat(metered.metrics().get().find("jvm.memory.used").gauges()).isNotEmpty();
+            metered.close();
+            TaskManagerServer plain = ServeCommand.parse("--api-port=0", "--no-metrics").newServer(tm)
+                    .ownsTaskManager(false).build();
+            assertThat(plain.metrics()).isEmpty();
+            plain.close();
+        }
     }
 
     @ParameterizedTest
@@ -65,6 +84,7 @@ class ServeCommandTest {
             "--task-ttl-in-seconds=-3 | invalid value '-3' for option '--task-ttl-in-seconds'",
             "--user-task-ttl-in-seconds=1h | invalid value '1h' for option '--user-task-ttl-in-seconds'",
             "--enable-test-api=yes | invalid value 'yes' for option '--enable-test-api'",
+            "--no-metrics=2 | invalid value '2' for option '--no-metrics'",
             "--api-address= | invalid value '' for option '--api-address'",
             "--api-port | option '--api-port' needs a value",
             "--port 1 | unknown option '--port'",
@@ -165,7 +185,8 @@ class ServeCommandTest {
                     "--enable-test-api"));
             TaskManagerServer server = started.get(20, TimeUnit.SECONDS);
             assertThat(out.toString(StandardCharsets.UTF_8))
-                    .isEqualTo("Task manager API listening on http://127.0.0.1:" + server.port() + System.lineSeparator());
+                    .isEqualTo("Task manager API listening on http://127.0.0.1:" + server.port() + System.lineSeparator()
+                            + "Dashboard: http://127.0.0.1:" + server.port() + "/ui/" + System.lineSeparator());
             ApiClient client = new ApiClient(server.uri());
             assertThat(client.get("/task_manager/ttl").body()).isEqualTo("9");
             assertThat(client.get("/hello?name=x").body()).isEqualTo("\"hi x\"");

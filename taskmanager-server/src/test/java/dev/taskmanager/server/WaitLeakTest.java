@@ -46,7 +46,9 @@ class WaitLeakTest extends ApiTestBase {
 
     @Test
     void waitsThatTimeOutOrLoseTheirClientLeaveNoWaiterReachable() throws Exception {
-        try (ServerFixture fast = new ServerFixture(b -> b, s -> s.idleTimeout(Duration.ofMillis(200)))) {
+        // a short idle period finds abandoned waits soon; not so short that a loaded machine times out a
+        // connection before its request is read
+        try (ServerFixture fast = new ServerFixture(b -> b, s -> s.idleTimeout(Duration.ofSeconds(1)))) {
             fast.withTestModule();
             String id = fast.client.createTestTask("");
             Waiters waiters = fast.server.api().waiters();

@@ -8,6 +8,8 @@
  * listing), {@link dev.taskmanager.benchmarks.server.WaitLeak} (heap after timed-out waits),
  * {@link dev.taskmanager.benchmarks.server.Slowloris} (descriptors under a slowloris attack) and
  * {@link dev.taskmanager.benchmarks.server.MemoryFootprint} (memory per task, connection and wait).
+ * {@link dev.taskmanager.benchmarks.server.ListLoad} (issue 9) measures {@code GET /v2/tasks} pages
+ * over a million tasks: req/s, latency, allocation per page and the live heap while serving.
  * Nothing here runs during {@code mvn verify}.
  */
 package dev.taskmanager.benchmarks.server;
