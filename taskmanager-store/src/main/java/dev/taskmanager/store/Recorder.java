@@ -12,15 +12,18 @@ import java.util.concurrent.atomic.LongAdder;
  * The store's listener: the only code of the store that runs on task threads. It does no I/O and
  * takes no lock of its own; it marks the task dirty in one map keyed by id, holding the newest thing
  * to write: the live handle, on creation, start, progress, abort request, stall and recovery (snapshotted by the writer when it writes, so a thousand progress reports
- * in between cost one row) or, once the task ended, its final status, which nothing replaces. Memory is
- * one entry per task waiting to be written, whatever the event rate.
+ * in between cost one row) or, once the task ended, a {@link Final} holding the handle, which nothing
+ * replaces. The final snapshot is built by the writer too, not on the task's thread: a finished task's
+ * status no longer changes ({@link TaskListener#onFinished(Task, boolean)}), so the writer reads the
+ * same final state whenever it gets to it. Memory is one entry per task waiting to be written,
+ * whatever the event rate.
  *
  * <p>Under overload (see {@link #shedding}) it keeps the map within the writer's bound by dropping
  * instead. Thread-safe: any number of task threads call it at once, the writer drains the map
  * concurrently.
  */
 final class Recorder implements TaskListener {
-    /** Task id to a {@link Task} handle (write its status when due) or its final {@link TaskStatus}. */
+    /** Task id to a {@link Task} handle (write its status when due) or a {@link Final} (write it first). */
     final ConcurrentHashMap<UUID, Object> dirty;
 
     /**
@@ -70,11 +73,31 @@ final class Recorder implements TaskListener {
     }
 
     @Override
-    public void onFinished(TaskStatus status) {
+    public void onFinished(Task task, boolean started) {
+        Final ended = new Final(task);
         if (!shedding) {
-            dirty.put(status.id(), status);
-        } else if (dirty.replace(status.id(), status) == null) {
+            dirty.put(task.id(), ended);
+        } else if (dirty.replace(task.id(), ended) == null) {
             dropped.increment();
+        }
+    }
+
+    /** Whether {@code pending}, a value of the dirty map, is a task's final state. */
+    static boolean isFinal(Object pending) {
+        return pending instanceof Final;
+    }
+
+    /** The status to write for {@code pending}, a value of the dirty map; builds the snapshot. */
+    static TaskStatus snapshot(Object pending) {
+        return pending instanceof Final ? ((Final) pending).task.status() : ((Task) pending).status();
+    }
+
+    /** A task that ended: its handle, whose status is final (the same whenever it is read). */
+    static final class Final {
+        final Task task;
+
+        Final(Task task) {
+            this.task = task;
         }
     }
 
@@ -94,11 +117,10 @@ final class Recorder implements TaskListener {
 
     /**
      * Puts back what the writer took but could not write, unless something newer arrived meanwhile:
-     * a final status wins over a handle, and a newer final status (there is none: a task ends once)
+     * a final state wins over a handle, and a newer final state (there is none: a task ends once)
      * over an older one.
      */
     void putBack(UUID id, Object pending) {
-        dirty.merge(id, pending, (current, ours) -> current instanceof TaskStatus || !(ours instanceof TaskStatus)
-                ? current : ours);
+        dirty.merge(id, pending, (current, ours) -> isFinal(current) || !isFinal(ours) ? current : ours);
     }
 }

@@ -1,6 +1,5 @@
 package dev.taskmanager.store;
 
-import dev.taskmanager.Task;
 import dev.taskmanager.TaskFilter;
 import dev.taskmanager.TaskKind;
 import dev.taskmanager.TaskManager;
@@ -348,7 +347,7 @@ final class Writer {
         List<Pending> batch = new ArrayList<>();
         for (Map.Entry<UUID, Object> entry : recorder.dirty.entrySet()) {
             Object pending = entry.getValue();
-            if (!(pending instanceof TaskStatus)) {
+            if (!Recorder.isFinal(pending)) {
                 Long last = checkpointed.get(entry.getKey());
                 if (last != null && now - last < checkpointNanos) {
                     continue;
@@ -385,7 +384,7 @@ final class Writer {
             this.id = id;
             this.taken = taken;
             // the handle is snapshotted after it left the map, so a change from now on marks it again
-            this.status = taken instanceof TaskStatus ? (TaskStatus) taken : ((Task) taken).status();
+            this.status = Recorder.snapshot(taken);
         }
     }
 
@@ -552,7 +551,7 @@ final class Writer {
             if (excess <= 0) {
                 return;
             }
-            if (!(entry.getValue() instanceof TaskStatus) && recorder.dirty.remove(entry.getKey(), entry.getValue())) {
+            if (!Recorder.isFinal(entry.getValue()) && recorder.dirty.remove(entry.getKey(), entry.getValue())) {
                 rescan = true;
                 excess--;
             }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskmanager.FakeTime;
 import dev.taskmanager.TaskManager;
-import dev.taskmanager.TaskStatus;
 import dev.taskmanager.TrackedTask;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +54,7 @@ class RecorderTest {
                 start.await();
                 for (TrackedTask task : tasks) {
                     task.complete();
-                    recorder.onFinished(task.done().get());
+                    recorder.onFinished(task, true);
                 }
                 return null;
             }));
@@ -64,7 +63,7 @@ class RecorderTest {
                 for (int round = 0; round < 200; round++) {
                     for (var entry : dirty.entrySet()) {
                         Object taken = entry.getValue();
-                        if (!(taken instanceof TaskStatus) && dirty.remove(entry.getKey(), taken)) {
+                        if (!Recorder.isFinal(taken) && dirty.remove(entry.getKey(), taken)) {
                             recorder.putBack(entry.getKey(), taken);
                         }
                     }
@@ -79,7 +78,8 @@ class RecorderTest {
         }
         for (TrackedTask task : tasks) {
             recorder.mark(task); // a late progress report changes nothing either
-            assertThat(dirty.get(task.id())).as("task %s", task.id()).isEqualTo(task.done().get());
+            assertThat(dirty.get(task.id())).as("task %s", task.id()).isInstanceOf(Recorder.Final.class);
+            assertThat(Recorder.snapshot(dirty.get(task.id()))).as("task %s", task.id()).isEqualTo(task.done().get());
         }
         assertThat(dirty).hasSize(tasks.size());
     }
@@ -98,10 +98,11 @@ class RecorderTest {
 
         waiting.complete();
         other.complete();
-        recorder.onFinished(waiting.done().get());
-        recorder.onFinished(other.done().get());
+        recorder.onFinished(waiting, false);
+        recorder.onFinished(other, false);
 
-        assertThat(dirty.get(waiting.id())).as("a waiting task's final state replaces it").isInstanceOf(TaskStatus.class);
+        assertThat(dirty.get(waiting.id())).as("a waiting task's final state replaces it")
+                .isInstanceOf(Recorder.Final.class);
         assertThat(dirty).hasSize(1);
         assertThat(recorder.dropped.sum()).isEqualTo(1);
     }
