@@ -1,5 +1,6 @@
 package dev.taskmanager.benchmarks;
 
+import dev.taskmanager.benchmarks.store.StoreW1Benchmark;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -30,6 +31,9 @@ import org.openjdk.jmh.infra.Blackhole;
  *     pageByType1,pageByLabel1,pageByType4,pageByLabel4 ops=2000 rounds=9 warmup=3
  * }</pre>
  * Workloads: {@code w1}, {@code w1Frozen}, {@code floor}, {@code w2}, {@code floorTree};
+ * W1 beside listeners: {@code w1Bare}, {@code w1EmptyListener}, {@code w1Metrics} ({@link MetricsBenchmark})
+ * and {@code w1StoreOff}, {@code w1StoreListener}, {@code w1StoreMap}, {@code w1StoreSqlite}
+ * ({@link StoreW1Benchmark});
  * {@code pageByType}, {@code pageByLabel}, {@code pageByTypeNewestFirst}, {@code page} followed by
  * the shard count (1 or 4); {@code w3List} and {@code w3Floor} (listing 100,000 tasks, and its floor)
  * followed by the shard count. W2 and the floor tree run {@code ops / 10} calls per round.
@@ -99,6 +103,38 @@ public final class CpuTime {
                 measure(workload, call, ops, rounds, warmup, 1_000.0, "us");
             } finally {
                 queries.tearDown();
+            }
+            return;
+        }
+        if (workload.startsWith("w1Metrics") || workload.equals("w1Bare") || workload.equals("w1EmptyListener")) {
+            MetricsBenchmark metrics = new MetricsBenchmark();
+            metrics.setUp();
+            try {
+                Supplier<Object> call;
+                switch (workload) {
+                    case "w1Bare": call = metrics::w1Bare1Thread; break;
+                    case "w1EmptyListener": call = metrics::w1EmptyListener1Thread; break;
+                    case "w1Metrics": call = metrics::w1Metrics1Thread; break;
+                    default: throw new IllegalArgumentException("unknown workload: " + workload);
+                }
+                measure(workload, call, ops, rounds, warmup, 1, "ns");
+            } finally {
+                metrics.tearDown();
+            }
+            return;
+        }
+        if (workload.startsWith("w1Store")) {
+            StoreW1Benchmark store = new StoreW1Benchmark();
+            store.store = workload.substring("w1Store".length()).toLowerCase(Locale.ROOT);
+            store.setUp();
+            try {
+                measure(workload, store::w1RootLifecycle1Thread, ops, rounds, warmup, 1, "ns");
+            } finally {
+                try {
+                    store.tearDown();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             return;
         }
