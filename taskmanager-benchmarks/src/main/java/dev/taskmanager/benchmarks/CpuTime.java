@@ -32,8 +32,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * }</pre>
  * Workloads: {@code w1}, {@code w1Frozen}, {@code floor}, {@code w2}, {@code floorTree};
  * W1 beside listeners: {@code w1Bare}, {@code w1EmptyListener}, {@code w1Metrics} ({@link MetricsBenchmark})
- * and {@code w1StoreOff}, {@code w1StoreListener}, {@code w1StoreMap}, {@code w1StoreSqlite}
- * ({@link StoreW1Benchmark});
+ * and {@code w1StoreOff}, {@code w1StoreListener}, {@code w1StoreSnapshotListener}, {@code w1StoreMap},
+ * {@code w1StoreSqlite} ({@link StoreW1Benchmark});
  * {@code pageByType}, {@code pageByLabel}, {@code pageByTypeNewestFirst}, {@code page} followed by
  * the shard count (1 or 4); {@code w3List} and {@code w3Floor} (listing 100,000 tasks, and its floor)
  * followed by the shard count. W2 and the floor tree run {@code ops / 10} calls per round.
@@ -125,7 +125,11 @@ public final class CpuTime {
         }
         if (workload.startsWith("w1Store")) {
             StoreW1Benchmark store = new StoreW1Benchmark();
-            store.store = workload.substring("w1Store".length()).toLowerCase(Locale.ROOT);
+            String param = workload.substring("w1Store".length()); // w1StoreSnapshotListener: snapshotListener
+            store.store = param.isEmpty() ? param : param.substring(0, 1).toLowerCase(Locale.ROOT) + param.substring(1);
+            if (!java.util.List.of("off", "listener", "snapshotListener", "map", "sqlite").contains(store.store)) {
+                throw new IllegalArgumentException("unknown workload: " + workload);
+            }
             store.setUp();
             try {
                 measure(workload, store::w1RootLifecycle1Thread, ops, rounds, warmup, 1, "ns");
