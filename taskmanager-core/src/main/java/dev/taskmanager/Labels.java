@@ -33,12 +33,12 @@ final class Labels extends AbstractMap<String, String> {
     }
 
     /** The labels as an immutable map in key order; the same object if it already is one. */
-    static Map<String, String> of(Map<String, String> labels) {
+    static Labels of(Map<String, String> labels) {
         if (labels == null || labels.isEmpty()) {
             return NONE;
         }
         if (labels instanceof Labels) {
-            return labels;
+            return (Labels) labels;
         }
         String[] keys = new String[labels.size()];
         int i = 0;
@@ -73,6 +73,16 @@ final class Labels extends AbstractMap<String, String> {
 
     private static String abbreviate(String text) {
         return text.length() <= 40 ? text : text.substring(0, 40) + "...";
+    }
+
+    /** The key of the {@code i}-th label in key order. */
+    String keyAt(int i) {
+        return keys[i];
+    }
+
+    /** The value of the {@code i}-th label in key order. */
+    String valueAt(int i) {
+        return values[i];
     }
 
     @Override

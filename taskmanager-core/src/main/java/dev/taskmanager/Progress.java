@@ -3,7 +3,8 @@ package dev.taskmanager;
 /**
  * Where a task reports its own progress (SPEC §8). A task that never reports anything here gets its
  * progress from its children. All methods are thread-safe and reject NaN, infinite and negative
- * values with an {@link IllegalArgumentException}.
+ * values with an {@link IllegalArgumentException}. A report made once the task has ended is ignored
+ * (no progress event either): a finished task's own progress is final.
  */
 public interface Progress {
 

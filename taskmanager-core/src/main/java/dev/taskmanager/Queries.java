@@ -101,7 +101,7 @@ final class Queries {
 
         private int compare(Source a, Source b) {
             int c = Long.compare(a.created, b.created);
-            return sign * (c != 0 ? c : TaskCursor.compareIds(a.id, b.id));
+            return sign * (c != 0 ? c : TaskCursor.compareIds(a.id(), b.id()));
         }
 
         int size() {
@@ -220,9 +220,10 @@ final class Queries {
             boolean createdOrder = query.order() == TaskQuery.Order.CREATED;
             for (TaskModule module : modules) {
                 for (TaskLog log : module.logs()) {
-                    TaskLog.Scan scan = seek && createdOrder && cursor != null
+                    TaskLog.Scan scan = (seek && createdOrder && cursor != null
                             ? log.scanAfter(EpochNanos.of(cursor.createdTime()), cursor.id(), query.descending())
-                            : log.scan(query.descending());
+                            : log.scan(query.descending())).skipUnless(IndexKey.maskOf(query),
+                            IndexKey.valueOf(query));
                     sources.add(new LogSource(scan, query, now, createdOrder ? null : after, order));
                 }
             }
@@ -300,9 +301,9 @@ final class Queries {
     /** A key held apart from its source, comparable with sources through the same comparator. */
     private static final class KeyHolder extends Source {
         KeyHolder set(Source source) {
-            created = source.created;
-            id = source.id;
-            sequence = source.sequence;
+            created = source.created();
+            id = source.id();
+            sequence = source.sequence();
             return this;
         }
 
@@ -359,14 +360,23 @@ final class Queries {
         abstract TaskStats stats();
     }
 
-    /** The tasks of one log, skipping those past their TTL and those at or before the cursor. */
+    /**
+     * The tasks of one log, skipping those at or before the cursor. Reads the task object only for
+     * what the log's arrays cannot tell: the scan steps over tasks whose {@link IndexKey} rules them
+     * out reading their keys alone (stopping once per chunk, so a merge never runs far past the page);
+     * a task's id and sequence number are read only when an ordering needs them, its TTL and
+     * remaining filters only when its key lets it match.
+     */
     private static final class LogSource extends Source {
         private final TaskLog.Scan scan;
         private final TaskQuery query;
         private final long now;
         private final KeyHolder after;
         private final Comparator<Source> order;
+        private final long mask;
+        private final long value;
         private TaskImpl current;
+        private long currentKey;
 
         LogSource(TaskLog.Scan scan, TaskQuery query, long now, KeyHolder after, Comparator<Source> order) {
             this.scan = scan;
@@ -374,26 +384,33 @@ final class Queries {
             this.now = now;
             this.after = after;
             this.order = order;
+            this.mask = IndexKey.maskOf(query);
+            this.value = IndexKey.valueOf(query);
         }
 
         @Override
         boolean advance() {
             while (scan.hasNext()) {
-                TaskImpl task = scan.next();
-                if (Expiry.isExpired(task, now)) {
-                    continue;
-                }
-                created = task.createdEpochNanos;
-                id = task.id;
-                sequence = task.sequenceNumber;
+                current = scan.next();
+                created = scan.stamp();
+                currentKey = scan.key();
                 if (after != null && order.compare(this, after) <= 0) {
                     continue;
                 }
-                current = task;
                 return true;
             }
             current = null;
             return false;
+        }
+
+        @Override
+        UUID id() {
+            return current.id;
+        }
+
+        @Override
+        long sequence() {
+            return current.sequenceNumber;
         }
 
         @Override
@@ -403,7 +420,7 @@ final class Queries {
 
         @Override
         boolean matches() {
-            return Queries.matches(query, current);
+            return (currentKey & mask) == value && !Expiry.isExpired(current, now) && Queries.matches(query, current);
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.taskmanager;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -32,6 +33,23 @@ public interface Task {
 
     /** The current state; cheaper than {@link #status()}. */
     TaskState state();
+
+    /**
+     * When the task started, as in its snapshot ({@link TaskStatus#startTime()}), or null if it has
+     * not; without building a snapshot (a metrics listener reads it on every finished event). The
+     * default reads it from {@link #stats()}.
+     */
+    default Instant startTime() {
+        return stats().startTime();
+    }
+
+    /**
+     * When the task ended, as in its snapshot ({@link TaskStatus#endTime()}), or null if it has not;
+     * without building a snapshot. The default reads it from {@link #stats()}.
+     */
+    default Instant endTime() {
+        return stats().endTime();
+    }
 
     /** Whether the API may abort this task (library code always may). */
     boolean isAbortable();

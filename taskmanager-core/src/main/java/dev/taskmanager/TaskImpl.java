@@ -261,6 +261,16 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
                 : EpochNanos.toInstant(createdEpochNanos + watch.deadlineNanos);
     }
 
+    @Override
+    public Instant startTime() {
+        return EpochNanos.toInstant(startIn(ctl));
+    }
+
+    @Override
+    public Instant endTime() {
+        return EpochNanos.toInstant(endIn(ctl));
+    }
+
     /** Start time if started in {@code c}, else unset. */
     long startIn(int c) {
         return hasStarted(c) ? startEpochNanos : EpochNanos.UNSET;
@@ -460,7 +470,9 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
         Reading read(TaskImpl task, int c, TaskState state, SnapshotTime time) {
             Reading r = new Reading();
             r.wall = Math.max(task.createdEpochNanos, Math.max(task.startIn(c), task.endIn(c)));
-            if (changed) {
+            if (changed && !state.isTerminal()) {
+                // an ended task's own reports all came before its end (later ones are ignored), which
+                // r.wall holds: its updated time is fixed, not re-derived from the clocks as they are now
                 r.tick(lastChangeTick);
             }
             if (reportsOwn) {
@@ -533,6 +545,9 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
         TaskProgress.requireFiniteNonNegative("progress delta", delta);
         long now = module.manager().tickNow();
         synchronized (this) {
+            if (hasEnded()) {
+                return;
+            }
             meter().add(delta, now);
         }
         progressed(now);
@@ -544,6 +559,9 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
         TaskProgress.requireFiniteNonNegative("total", total);
         long now = module.manager().tickNow();
         synchronized (this) {
+            if (hasEnded()) {
+                return;
+            }
             meter().set(completed, total, now);
         }
         progressed(now);
@@ -554,9 +572,20 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
         TaskProgress.requireFiniteNonNegative("expected total", total);
         long now = module.manager().tickNow();
         synchronized (this) {
+            if (hasEnded()) {
+                return;
+            }
             meter().expectTotal(total, now);
         }
         progressed(now);
+    }
+
+    /**
+     * Whether the task has ended (or is ending): its own progress is final from then on, so a report
+     * that comes later is ignored and its final snapshot, built now or later, stays the same.
+     */
+    private boolean hasEnded() {
+        return (ctl & STATE_MASK) >= COMPLETING;
     }
 
     private ProgressMeter meter() {
@@ -746,11 +775,12 @@ final class TaskImpl implements TrackedTask, ResultTask<Object>, Progress {
             parent.stateChanged();
         }
         Fold fold = parent == null ? Fold.ROOT : foldIntoParent();
-        if (waiters != null || manager.listeners().any()) {
-            TaskStatus last = status();
+        TaskStatus last = null;
+        if (waiters != null) {
+            last = status();
             releaseWaiters(last);
-            manager.listeners().finished(last, started);
         }
+        manager.listeners().finished(this, started, last); // builds the snapshot only if a listener asks
         if (fold == Fold.ROOT || fold == Fold.PARENT_GONE) {
             manager.retain(this, fold == Fold.PARENT_GONE);
         }

@@ -43,7 +43,17 @@ import org.openjdk.jmh.annotations.Warmup;
  * SPEC §7.2 added to its parent's list under the parent's lock. It has no sequence counter, no
  * atomic state transitions and no abort. Target: W2 at least as fast as the floor tree.
  *
- * <p>Run: {@code java -jar taskmanager-benchmarks/target/benchmarks.jar LifecycleBenchmark}
+ * <p>Run: {@code java -jar taskmanager-benchmarks/target/benchmarks.jar LifecycleBenchmark}; short and
+ * with allocation: {@code ... LifecycleBenchmark -f 1 -wi 3 -i 5 -w 1s -r 1s -prof gc}.
+ *
+ * <p>On a shared machine the wall-clock figures swing by ±30% with the load; compare builds there by
+ * CPU time instead, alternating them: {@code java -cp <core classes>:taskmanager-benchmarks/target/benchmarks.jar
+ * dev.taskmanager.benchmarks.CpuTime w1,w1Frozen,floor,w2,floorTree} (see {@link CpuTime}; the first
+ * round's core, compiled with {@code javac -d} from {@code git archive b283a46 taskmanager-core/src/main/java},
+ * runs the same benchmark code). Where the time goes: {@code perf record -e cpu-clock} with
+ * {@code -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit} names the JIT-compiled methods; on the
+ * 2-core EPYC VM of the second round, {@code __vdso_clock_gettime} (each wall-clock reading, about
+ * 20 ns) is about 40% of W1's samples and a third of W2's.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

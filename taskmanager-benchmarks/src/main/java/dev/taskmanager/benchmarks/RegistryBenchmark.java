@@ -91,7 +91,8 @@ public class RegistryBenchmark {
 
     @Setup
     public void setUp() {
-        taskManager = TaskManager.builder().shards(shards).housekeepingInterval(Duration.ZERO).build();
+        taskManager = TaskManager.builder().shards(shards).housekeepingInterval(Duration.ZERO)
+                .stopTimeout(Duration.ZERO).build(); // its running tasks are tracked: nobody ends them at close
         module = taskManager.module("bench");
         ids = new UUID[TASKS];
         for (int i = 0; i < TASKS; i++) {

@@ -2,7 +2,6 @@ package dev.taskmanager.micrometer;
 
 import dev.taskmanager.Task;
 import dev.taskmanager.TaskListener;
-import dev.taskmanager.TaskStatus;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,9 +31,10 @@ final class MetricsListener implements TaskListener {
         meters(task.module(), task.type()).started();
     }
 
+    /** The cheap finished event: reads the handle's state and times, never builds the final snapshot. */
     @Override
-    public void onFinished(TaskStatus status, boolean started) {
-        meters(status.module(), status.type()).finished(status, started);
+    public void onFinished(Task task, boolean started) {
+        meters(task.module(), task.type()).finished(task, started);
     }
 
     @Override

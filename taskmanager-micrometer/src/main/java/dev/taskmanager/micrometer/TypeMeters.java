@@ -1,6 +1,7 @@
 package dev.taskmanager.micrometer;
 
-import dev.taskmanager.TaskStatus;
+import dev.taskmanager.Task;
+import dev.taskmanager.TaskState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -40,18 +41,18 @@ final class TypeMeters {
     }
 
     /** Counts a finish; a task that had started leaves the running count and its run time is recorded. */
-    void finished(TaskStatus status, boolean started) {
-        if (status.aborted()) {
+    void finished(Task task, boolean started) {
+        if (task.isAbortRequested()) { // a finished task was aborted exactly when an abort was requested
             aborted.increment();
-        } else if (status.error().isEmpty()) {
+        } else if (task.state() == TaskState.DONE) {
             done.increment();
         } else {
             failed.increment();
         }
         if (started) {
             running.decrement();
-            Instant start = status.startTime();
-            Instant end = status.endTime();
+            Instant start = task.startTime();
+            Instant end = task.endTime();
             if (start != null && end != null) {
                 duration.record(Math.max(0, nanosBetween(start, end)), TimeUnit.NANOSECONDS);
             }

@@ -13,8 +13,11 @@ import java.util.concurrent.atomic.LongAdder;
  * takes no lock of its own; it marks the task dirty in one map keyed by id, holding the newest thing
  * to write: the live handle, on creation, start, progress, abort request, stall and recovery
  * (snapshotted by the writer when it writes, so a thousand progress reports in between cost one row)
- * or, once the task ended, its final status, which nothing replaces. Memory is one entry per task
- * waiting to be written, whatever the event rate.
+ * or, once the task ended, a {@link Final} holding the handle, which nothing replaces. The final
+ * snapshot is built by the writer too, not on the task's thread: a finished task's status no longer
+ * changes ({@link TaskListener#onFinished(Task, boolean)}), so the writer reads the same final state
+ * whenever it gets to it. Memory is one entry per task waiting to be written, whatever the event
+ * rate.
  *
  * <p><b>Departures.</b> When a task leaves the registry (TTL, fold, drain, module stop) its entry is
  * wrapped in a {@link Departure}, so that the writer clears the row's {@code in_memory} flag: from
@@ -30,8 +33,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class Recorder implements TaskListener {
     /**
-     * Task id to a {@link Task} handle (write its status when due), its final {@link TaskStatus}, or
-     * either wrapped in a {@link Departure} (the task left the registry).
+     * Task id to a {@link Task} handle (write its status when due), a {@link Final} (write it first),
+     * or either wrapped in a {@link Departure} (the task left the registry).
      */
     final ConcurrentHashMap<UUID, Object> dirty;
 
@@ -82,10 +85,11 @@ final class Recorder implements TaskListener {
     }
 
     @Override
-    public void onFinished(TaskStatus status) {
+    public void onFinished(Task task, boolean started) {
+        Final ended = new Final(task);
         if (!shedding) {
-            dirty.merge(status.id(), status, Recorder::newer);
-        } else if (dirty.computeIfPresent(status.id(), (id, current) -> newer(current, status)) == null) {
+            dirty.merge(task.id(), ended, Recorder::newer);
+        } else if (dirty.computeIfPresent(task.id(), (id, current) -> newer(current, ended)) == null) {
             dropped.increment();
         }
     }
@@ -119,6 +123,26 @@ final class Recorder implements TaskListener {
         }
     }
 
+    /** Whether {@code pending}, a value of the dirty map (unwrapped from a departure), is a final state. */
+    static boolean isFinal(Object pending) {
+        return Departure.unwrap(pending) instanceof Final;
+    }
+
+    /** The status to write for {@code pending}, a value of the dirty map; builds the snapshot. */
+    static TaskStatus snapshot(Object pending) {
+        Object state = Departure.unwrap(pending);
+        return state instanceof Final ? ((Final) state).task.status() : ((Task) state).status();
+    }
+
+    /** A task that ended: its handle, whose status is final (the same whenever it is read). */
+    static final class Final {
+        final Task task;
+
+        Final(Task task) {
+            this.task = task;
+        }
+    }
+
     /**
      * Puts back what the writer took but could not write, merged with what arrived meanwhile
      * ({@link #newer}).
@@ -128,19 +152,19 @@ final class Recorder implements TaskListener {
     }
 
     /**
-     * Two entries for one task as one: departed if either is, holding a final status if either does
+     * Two entries for one task as one: departed if either is, holding a final state if either does
      * (the current one first: a task ends once), else the handle.
      */
     static Object newer(Object current, Object other) {
         boolean departed = current instanceof Departure || other instanceof Departure;
         Object a = Departure.unwrap(current);
         Object b = Departure.unwrap(other);
-        Object state = a instanceof TaskStatus || !(b instanceof TaskStatus) ? a : b;
+        Object state = a instanceof Final || !(b instanceof Final) ? a : b;
         return departed ? new Departure(state) : state;
     }
 
     /**
-     * A task that left the registry, with what to write: its handle or its final status. Its row is
+     * A task that left the registry, with what to write: its handle or its {@link Final}. Its row is
      * written with {@code in_memory} cleared.
      */
     record Departure(Object state) {

@@ -1,6 +1,5 @@
 package dev.taskmanager.store;
 
-import dev.taskmanager.Task;
 import dev.taskmanager.TaskFilter;
 import dev.taskmanager.TaskKind;
 import dev.taskmanager.TaskManager;
@@ -398,7 +397,7 @@ final class Writer {
         List<Pending> batch = new ArrayList<>();
         for (Map.Entry<UUID, Object> entry : recorder.dirty.entrySet()) {
             Object pending = entry.getValue();
-            if (!(pending instanceof TaskStatus) && !(pending instanceof Recorder.Departure)) {
+            if (!Recorder.isFinal(pending) && !(pending instanceof Recorder.Departure)) {
                 Long last = checkpointed.get(entry.getKey());
                 if (last != null && now - last < checkpointNanos) {
                     continue;
@@ -446,9 +445,9 @@ final class Writer {
             this.taken = taken;
             this.departed = taken instanceof Recorder.Departure;
             Object state = Recorder.Departure.unwrap(taken);
-            this.clearsByUpdate = departed && !(state instanceof TaskStatus);
+            this.clearsByUpdate = departed && !Recorder.isFinal(state);
             // the handle is snapshotted after it left the map, so a change from now on marks it again
-            this.status = state instanceof TaskStatus ? (TaskStatus) state : ((Task) state).status();
+            this.status = Recorder.snapshot(state);
         }
 
         /** A final state this write announces to the fleet: once per task, with its final status. */
@@ -628,7 +627,7 @@ final class Writer {
                 return;
             }
             Object pending = entry.getValue();
-            if (!(pending instanceof TaskStatus) && !(pending instanceof Recorder.Departure)
+            if (!Recorder.isFinal(pending) && !(pending instanceof Recorder.Departure)
                     && recorder.dirty.remove(entry.getKey(), pending)) {
                 rescan = true;
                 excess--;

@@ -3,8 +3,8 @@ package dev.taskmanager.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskmanager.FakeTime;
+import dev.taskmanager.Task;
 import dev.taskmanager.TaskManager;
-import dev.taskmanager.TaskStatus;
 import dev.taskmanager.TrackedTask;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +55,7 @@ class RecorderTest {
                 start.await();
                 for (TrackedTask task : tasks) {
                     task.complete();
-                    recorder.onFinished(task.done().get());
+                    recorder.onFinished(task, true);
                 }
                 return null;
             }));
@@ -64,7 +64,7 @@ class RecorderTest {
                 for (int round = 0; round < 200; round++) {
                     for (var entry : dirty.entrySet()) {
                         Object taken = entry.getValue();
-                        if (!(taken instanceof TaskStatus) && dirty.remove(entry.getKey(), taken)) {
+                        if (!Recorder.isFinal(taken) && dirty.remove(entry.getKey(), taken)) {
                             recorder.putBack(entry.getKey(), taken);
                         }
                     }
@@ -79,7 +79,8 @@ class RecorderTest {
         }
         for (TrackedTask task : tasks) {
             recorder.mark(task); // a late progress report changes nothing either
-            assertThat(dirty.get(task.id())).as("task %s", task.id()).isEqualTo(task.done().get());
+            assertThat(dirty.get(task.id())).as("task %s", task.id()).isInstanceOf(Recorder.Final.class);
+            assertThat(Recorder.snapshot(dirty.get(task.id()))).as("task %s", task.id()).isEqualTo(task.done().get());
         }
         assertThat(dirty).hasSize(tasks.size());
     }
@@ -98,10 +99,11 @@ class RecorderTest {
 
         waiting.complete();
         other.complete();
-        recorder.onFinished(waiting.done().get());
-        recorder.onFinished(other.done().get());
+        recorder.onFinished(waiting, false);
+        recorder.onFinished(other, false);
 
-        assertThat(dirty.get(waiting.id())).as("a waiting task's final state replaces it").isInstanceOf(TaskStatus.class);
+        assertThat(dirty.get(waiting.id())).as("a waiting task's final state replaces it")
+                .isInstanceOf(Recorder.Final.class);
         assertThat(dirty).hasSize(1);
         assertThat(recorder.dropped.sum()).isEqualTo(1);
     }
@@ -133,12 +135,11 @@ class RecorderTest {
                 for (int i = 0; i < tasks.size(); i++) {
                     TrackedTask task = tasks.get(i);
                     task.complete();
-                    TaskStatus last = task.done().get();
                     if (i % 2 == 0) {
                         recorder.onUnregistered(task);
-                        recorder.onFinished(last);
+                        recorder.onFinished(task, true);
                     } else {
-                        recorder.onFinished(last);
+                        recorder.onFinished(task, true);
                         recorder.onUnregistered(task);
                     }
                 }
@@ -166,8 +167,7 @@ class RecorderTest {
         for (TrackedTask task : tasks) {
             recorder.mark(task);
             recorder.putBack(task.id(), task); // an older write that failed late
-            assertThat(dirty.get(task.id())).as("task %s", task.id())
-                    .isEqualTo(new Recorder.Departure(task.done().get()));
+            assertDepartedWithItsFinalStatus(dirty.get(task.id()), task);
         }
         assertThat(dirty).hasSize(tasks.size());
     }
@@ -180,15 +180,21 @@ class RecorderTest {
         TrackedTask other = tm.module("m").task("t").track();
         waiting.complete();
         other.complete();
-        recorder.onFinished(waiting.done().get());
+        recorder.onFinished(waiting, true);
         recorder.shedding = true;
 
         recorder.onUnregistered(waiting);
         recorder.onUnregistered(other);
 
         assertThat(dirty).containsOnlyKeys(waiting.id());
-        assertThat(dirty.get(waiting.id())).isEqualTo(new Recorder.Departure(waiting.done().get()));
+        assertDepartedWithItsFinalStatus(dirty.get(waiting.id()), waiting);
         assertThat(recorder.dropped.sum()).isEqualTo(1);
+    }
+
+    private static void assertDepartedWithItsFinalStatus(Object entry, Task task) throws Exception {
+        assertThat(entry).as("task %s", task.id()).isInstanceOf(Recorder.Departure.class);
+        assertThat(Recorder.isFinal(entry)).as("task %s holds its final state", task.id()).isTrue();
+        assertThat(Recorder.snapshot(entry)).as("task %s", task.id()).isEqualTo(task.done().get());
     }
 
     @Test
