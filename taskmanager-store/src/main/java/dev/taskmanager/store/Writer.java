@@ -74,6 +74,11 @@ final class Writer {
     private final TaskManager taskManager;
     /** Tasks written while unfinished, to when (ticker): the base of their next checkpoint. */
     private final Map<UUID, Long> checkpointed = new HashMap<>();
+    /**
+     * The handles of the tasks in {@link #checkpointed}, for their descendants' batches (this
+     * server's own tasks only: {@code TaskManager.find} could answer with another node's cluster task).
+     */
+    private final Map<UUID, Task> handles = new HashMap<>();
     private final ConcurrentLinkedQueue<CompletableFuture<Boolean>> flushes = new ConcurrentLinkedQueue<>();
     private final long checkpointNanos;
     /** In a fleet: announce the final states each transaction writes ({@link Fleet#notifyFinals}). */
@@ -375,7 +380,7 @@ final class Writer {
      * marked to be written when it is; so is one that would grow the batch past its bound.
      */
     private void addAncestors(List<Pending> batch, long now, boolean everything) {
-        if (taskManager == null || batch.isEmpty()) {
+        if (batch.isEmpty()) {
             return;
         }
         Set<UUID> seen = new HashSet<>();
@@ -384,9 +389,9 @@ final class Writer {
         for (int i = 0; i < taken; i++) {
             UUID parent = batch.get(i).status.parentId();
             while (parent != null && seen.add(parent)) {
-                Task task = taskManager.find(parent).orElse(null);
+                Task task = handles.get(parent);
                 if (task == null || task.state().isTerminal()) {
-                    break; // gone, or its final status comes with its own event
+                    break; // never written (so due anyway), or its final status comes with its own event
                 }
                 Long last = checkpointed.get(parent);
                 boolean due = everything || last == null || now - last >= checkpointNanos;
@@ -464,8 +469,12 @@ final class Writer {
         for (Pending p : batch) {
             if (p.status.state().isTerminal()) {
                 checkpointed.remove(p.id);
+                handles.remove(p.id);
             } else {
                 checkpointed.put(p.id, now);
+                if (p.taken instanceof Task) {
+                    handles.put(p.id, (Task) p.taken);
+                }
             }
         }
         lastHeartbeat = now;
@@ -603,6 +612,7 @@ final class Writer {
             }
             if (recorder.dirty.remove(entry.getKey(), entry.getValue())) {
                 checkpointed.remove(entry.getKey());
+                handles.remove(entry.getKey());
                 dropped++;
                 excess--;
             }
@@ -636,6 +646,7 @@ final class Writer {
         }
         // tasks whose final state was dropped would otherwise stay here for good
         checkpointed.keySet().removeIf(id -> !unfinished.contains(id) && !recorder.dirty.containsKey(id));
+        handles.keySet().retainAll(checkpointed.keySet());
     }
 
     // ---------------------------------------------------------------- retention
