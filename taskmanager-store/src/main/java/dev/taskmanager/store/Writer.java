@@ -34,7 +34,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@linkplain Settings#checkpointInterval checkpoint interval} ago. It removes each entry before it
  * snapshots the handle, so a change made meanwhile marks the task again rather than being lost, and
  * upserts up to {@link Settings#maxBatch} rows in one transaction (group commit), together with this
- * node's heartbeat.
+ * node's heartbeat. The unfinished ancestors of what it writes go with it when their checkpoint is due:
+ * a parent's progress is the sum of its children's, yet only the task that reports gets an event, so
+ * a directory or a root whose leaves do the work would otherwise keep its first checkpoint for good.
  *
  * <p><b>Failures.</b> A batch the store cannot take now (unreachable, full, busy) goes back into the
  * dirty map, where newer states replace it but never replace a final one; the writer then retries with
@@ -73,6 +75,11 @@ final class Writer {
     private final TaskManager taskManager;
     /** Tasks written while unfinished, to when (ticker): the base of their next checkpoint. */
     private final Map<UUID, Long> checkpointed = new HashMap<>();
+    /**
+     * The handles of the tasks in {@link #checkpointed}, for their descendants' batches (this
+     * server's own tasks only: {@code TaskManager.find} could answer with another node's cluster task).
+     */
+    private final Map<UUID, Task> handles = new HashMap<>();
     private final ConcurrentLinkedQueue<CompletableFuture<Boolean>> flushes = new ConcurrentLinkedQueue<>();
     private final long checkpointNanos;
     /** In a fleet: announce the final states each transaction writes ({@link Fleet#notifyFinals}). */
@@ -369,10 +376,12 @@ final class Writer {
             List<UUID> keys = new ArrayList<>(recorder.dirty.keySet());
             for (int from = 0; from < keys.size() && ok; from += settings.maxBatch()) {
                 List<Pending> batch = take(keys.subList(from, Math.min(keys.size(), from + settings.maxBatch())));
+                addAncestors(batch, now, true);
                 ok = write(batch, now);
             }
         } else {
             List<Pending> batch = collect(now);
+            addAncestors(batch, now, false);
             if (!batch.isEmpty()) {
                 ok = write(batch, now);
                 backlog = ok && batch.size() >= settings.maxBatch();
@@ -411,6 +420,41 @@ final class Writer {
             }
         }
         return batch;
+    }
+
+    /**
+     * Adds to the batch the unfinished ancestors of its tasks: a parent's progress is the sum of its
+     * children's, so it changes with theirs, but only the task that reports gets a progress event. An
+     * ancestor is written with the batch when its checkpoint is due ({@code everything}: always), else
+     * marked to be written when it is; so is one that would grow the batch past its bound.
+     */
+    private void addAncestors(List<Pending> batch, long now, boolean everything) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        Set<UUID> seen = new HashSet<>();
+        batch.forEach(p -> seen.add(p.id));
+        int taken = batch.size();
+        for (int i = 0; i < taken; i++) {
+            UUID parent = batch.get(i).status.parentId();
+            while (parent != null && seen.add(parent)) {
+                Task task = handles.get(parent);
+                if (task == null || task.state().isTerminal()) {
+                    break; // never written (so due anyway), or its final status comes with its own event
+                }
+                Long last = checkpointed.get(parent);
+                boolean due = everything || last == null || now - last >= checkpointNanos;
+                if (due && batch.size() < settings.maxBatch()) {
+                    Object pending = recorder.dirty.remove(parent);
+                    Pending ancestor = new Pending(parent, pending != null ? pending : task);
+                    batch.add(ancestor);
+                    parent = ancestor.status.parentId();
+                } else {
+                    recorder.mark(task);
+                    parent = task.stats().parentId();
+                }
+            }
+        }
     }
 
     private List<Pending> take(List<UUID> ids) {
@@ -492,8 +536,12 @@ final class Writer {
         for (Pending p : batch) {
             if (p.status.state().isTerminal() || p.departed) {
                 checkpointed.remove(p.id);
+                handles.remove(p.id);
             } else {
                 checkpointed.put(p.id, now);
+                if (p.taken instanceof Task) {
+                    handles.put(p.id, (Task) p.taken);
+                }
             }
         }
         lastHeartbeat = now;
@@ -640,6 +688,7 @@ final class Writer {
             }
             if (recorder.dirty.remove(entry.getKey(), entry.getValue())) {
                 checkpointed.remove(entry.getKey());
+                handles.remove(entry.getKey());
                 dropped++;
                 excess--;
             }
@@ -673,6 +722,7 @@ final class Writer {
         }
         // tasks whose final state was dropped would otherwise stay here for good
         checkpointed.keySet().removeIf(id -> !unfinished.contains(id) && !recorder.dirty.containsKey(id));
+        handles.keySet().retainAll(checkpointed.keySet());
     }
 
     /**

@@ -174,6 +174,38 @@ class RecordingTest {
 
     @ParameterizedTest
     @EnumSource(Engine.class)
+    void aParentWhoseProgressIsItsChildrensIsCheckpointedWithThemThoughOnlyTheLeafReports(Engine engine) {
+        open(engine, true);
+        TrackedTask root = tm.module("files").task("manifest").track();
+        root.start();
+        root.progress().expectTotal(100); // its last own report: from here on only the leaf reports
+        TrackedTask directory = root.child("manifest").scope("directory").track();
+        directory.start();
+        TrackedTask leaf = directory.child("manifest").scope("file").track();
+        leaf.start();
+        store.writeNow();
+        assertThat(stored(root.id()).status().progress().completed()).isZero();
+
+        leaf.progress().set(40, 100);
+        time.advance(Duration.ofSeconds(1));
+        store.writeNow();
+        for (TrackedTask task : List.of(leaf, directory, root)) {
+            assertThat(stored(task.id()).status().progress().completed()).as(task.status().scope()).isEqualTo(40);
+            assertThat(stored(task.id()).status().state()).isEqualTo(TaskState.RUNNING);
+        }
+
+        leaf.progress().set(70, 100);
+        time.advance(Duration.ofMillis(999));
+        store.writeNow();
+        assertThat(stored(root.id()).status().progress().completed()).as("not due yet").isEqualTo(40);
+        time.advance(Duration.ofMillis(1));
+        store.writeNow();
+        assertThat(stored(root.id()).status().progress().completed()).isEqualTo(70);
+        assertThat(stored(directory.id()).status().progress().completed()).isEqualTo(70);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
     void aFinalRowIsNeverOverwrittenByALateSnapshot(Engine engine) throws Exception {
         open(engine, true);
         TrackedTask task = tm.module("m").task("t").track();
