@@ -41,7 +41,8 @@ import org.eclipse.jetty.util.Callback;
  * attribute, the {@code uri} tag of the request timer ({@link RouteTags}).
  *
  * <p><b>Limits.</b> A request that declares a body of more than {@value #MAX_BODY_BYTES} bytes is
- * answered 413 without reading it. Routes that take a body (three v2 routes) read it whole before
+ * answered 413 without parsing it (its bytes are dropped first, up to {@link RefusedBody#LIMIT}, so
+ * that the answer reaches the client). Routes that take a body (three v2 routes) read it whole before
  * their action runs, asynchronously, and answer 413 past the same limit however it is framed and
  * 415 for a declared type that is not JSON; other routes ignore a small body. URI and header limits
  * are the connector's ({@link TaskManagerServer}).
@@ -141,7 +142,12 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         Router.Route route = match.route();
         long declaredBody = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
         if (declaredBody > MAX_BODY_BYTES) {
-            Exchange.writeError(response, callback, tooLarge(route, declaredBody + " bytes"), style, trimmed);
+            ApiException error = tooLarge(route, declaredBody + " bytes");
+            if (declaredBody > RefusedBody.LIMIT) {
+                Exchange.writeError(response, callback, error, style, trimmed);
+            } else {
+                RefusedBody.discardThen(request, () -> Exchange.writeError(response, callback, error, style, trimmed));
+            }
             return true;
         }
         Exchange ex = new Exchange(request, response, callback, trimmed, match.pathParams(), context, style);
@@ -187,7 +193,8 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
             if (failure != null) {
                 if (ex.request.getConnectionMetaData().getConnection().getEndPoint().isOpen()
                         && !(failure instanceof IOException)) {
-                    answer(ex, tooLarge(route, "more than " + MAX_BODY_BYTES + " bytes"));
+                    ApiException error = tooLarge(route, "more than " + MAX_BODY_BYTES + " bytes");
+                    RefusedBody.discardThen(ex.request, () -> answer(ex, error));
                 } else {
                     ex.callback.failed(failure);
                 }

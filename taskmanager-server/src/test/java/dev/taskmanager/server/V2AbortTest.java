@@ -122,6 +122,18 @@ class V2AbortTest extends ApiTestBase {
     }
 
     @Test
+    void aRefusedBodyNeverCostsTheClientItsAnswer() {
+        // Answering while the client still sends, then closing, would reset the connection under the
+        // answer: the client would see a dropped connection instead of the 413.
+        String id = client.createTestTask("abortable=true");
+        String huge = "{\"reason\": \"" + "x".repeat(200_000) + "\"}";
+        for (int i = 0; i < 50; i++) {
+            assertProblem(client.send("POST", "/v2/tasks/" + id + ":abort", huge), 413, null, "request body too large");
+        }
+        assertThat(client.status(id).get("state").asText()).isEqualTo("running");
+    }
+
+    @Test
     void aChunkedBodyOverTheLimitIsRefusedToo() {
         String id = client.createTestTask("abortable=true");
         byte[] chunk = ("{\"reason\": \"" + "x".repeat(40_000)).getBytes(StandardCharsets.US_ASCII);
