@@ -106,7 +106,8 @@ public final class Fleet {
     }
     private final Map<String, ClusterTasks> providers = new ConcurrentHashMap<>();
     private volatile Map<String, String> addresses = Map.of();
-    private volatile long addressesRead = System.nanoTime() - ADDRESS_REFRESH_NANOS - 1;
+    /** Names looked up but not found, with when: each is read again at most every 100 ms. */
+    private final Map<String, Long> unknownNames = new ConcurrentHashMap<>();
     private volatile long epoch;
     private volatile boolean registered;
     /** Since when (lease time) this node has held its lease without a lapse; null while it holds none. */
@@ -158,13 +159,24 @@ public final class Fleet {
             return settings.address();
         }
         String address = addresses.get(nodeName);
-        if (address == null && System.nanoTime() - addressesRead > ADDRESS_REFRESH_NANOS) {
-            try {
-                refreshAddresses(); // a node that registered since the last round
-            } catch (SQLException e) {
-                return nodeName;
+        if (address == null) {
+            // a node that registered since the last read, at once; a name that stays unknown (a purged
+            // node's rows), at most once per ADDRESS_REFRESH_NANOS, not once per row listed
+            long now = System.nanoTime();
+            Long missedAt = unknownNames.get(nodeName);
+            if (missedAt == null || now - missedAt > ADDRESS_REFRESH_NANOS) {
+                try {
+                    refreshAddresses();
+                } catch (SQLException e) {
+                    return nodeName;
+                }
+                address = addresses.get(nodeName);
+                if (address == null) {
+                    unknownNames.put(nodeName, now);
+                } else {
+                    unknownNames.remove(nodeName);
+                }
             }
-            address = addresses.get(nodeName);
         }
         return address != null ? address : nodeName;
     }
@@ -442,7 +454,6 @@ public final class Fleet {
             }
         }
         addresses = Map.copyOf(read);
-        addressesRead = System.nanoTime();
     }
 
     // ---------------------------------------------------------------- lost nodes

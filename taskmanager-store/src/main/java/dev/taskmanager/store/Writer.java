@@ -1,9 +1,9 @@
 package dev.taskmanager.store;
 
+import dev.taskmanager.Task;
 import dev.taskmanager.TaskFilter;
 import dev.taskmanager.TaskKind;
 import dev.taskmanager.TaskManager;
-import dev.taskmanager.Task;
 import dev.taskmanager.TaskStatus;
 import dev.taskmanager.Ticker;
 import java.sql.Connection;

@@ -104,6 +104,16 @@ class FleetTest {
     }
 
     @Test
+    void aNodeThatRegisteredSinceTheLastReadIsNamedByItsAddressAtOnce() {
+        Node a = node("a");
+        assertThat(a.fleet().addressOf("gone")).isEqualTo("gone"); // a read of the addresses, just now
+
+        node("b");
+
+        assertThat(a.fleet().addressOf("b")).as("not the name until the next lease round").isEqualTo("b.example:10000");
+    }
+
+    @Test
     void aStartWithTheNameOfALiveNodeIsRefusedNamingIt() {
         node("a", Duration.ofMillis(50), Duration.ofSeconds(5), Duration.ofSeconds(1)); // renews all along
 
