@@ -143,7 +143,7 @@ final class ApiHandler extends Handler.Abstract.NonBlocking {
         long declaredBody = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
         if (declaredBody > MAX_BODY_BYTES) {
             ApiException error = tooLarge(route, declaredBody + " bytes");
-            if (declaredBody > RefusedBody.LIMIT) {
+            if (declaredBody > RefusedBody.LIMIT || RefusedBody.awaitsContinue(request)) {
                 Exchange.writeError(response, callback, error, style, trimmed);
             } else {
                 RefusedBody.discardThen(request, () -> Exchange.writeError(response, callback, error, style, trimmed));

@@ -5,6 +5,7 @@ import static dev.taskmanager.server.Problem.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -129,6 +130,21 @@ class V2AbortTest extends ApiTestBase {
         String huge = "{\"reason\": \"" + "x".repeat(200_000) + "\"}";
         for (int i = 0; i < 50; i++) {
             assertProblem(client.send("POST", "/v2/tasks/" + id + ":abort", huge), 413, null, "request body too large");
+        }
+        assertThat(client.status(id).get("state").asText()).isEqualTo("running");
+    }
+
+    @Test
+    void aClientWaitingToBeToldToSendItsBodyIsRefusedWithoutBeingAskedForIt() throws Exception {
+        String id = client.createTestTask("abortable=true");
+        try (Socket socket = new Socket("127.0.0.1", f.server.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST /v2/tasks/" + id + ":abort HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 200000\r\nExpect: 100-continue\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(answer).as("no 100 Continue, then the refusal: as curl sends a large body")
+                    .startsWith("HTTP/1.1 413 ").contains("request body too large");
         }
         assertThat(client.status(id).get("state").asText()).isEqualTo("running");
     }
